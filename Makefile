@@ -1,0 +1,45 @@
+# The two commands: `make run` sets everything up and serves the app; `make test` is the gate.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: run test lint format test-postgres bench clean
+
+# Re-install only when the package's declaration changes.
+$(BIN)/productorg: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	test -x $(BIN)/productorg
+	touch $(BIN)/productorg
+
+venv: $(BIN)/productorg
+
+run: $(BIN)/productorg
+	$(BIN)/productorg migrate
+	$(BIN)/productorg demo --if-empty
+	$(BIN)/productorg serve --host $(HOST) --port $(PORT)
+
+lint: $(BIN)/productorg
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/productorg
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/pytest
+
+# The suite against PostgreSQL: DATABASE_URL must name a database the user may create.
+test-postgres: $(BIN)/productorg
+	@test -n "$(DATABASE_URL)" || (echo "set DATABASE_URL=postgres://..." && exit 2)
+	$(BIN)/pytest
+
+bench: $(BIN)/productorg
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/productorg.sqlite3* .pytest_cache .ruff_cache

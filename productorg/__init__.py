@@ -1,0 +1,1 @@
+"""ProductOrg: the self-hosted workspace for product leaders."""

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from productorg.accounts import permissions
+
+
+def role(request: HttpRequest) -> dict:
+    """The signed-in user's role and person, for the navigation bar."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"role": None, "me": None}
+    return {"role": permissions.role_of(user), "me": permissions.person_of(user)}

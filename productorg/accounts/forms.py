@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username and password do not match. Both are case-sensitive.",
+    }

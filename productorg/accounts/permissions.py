@@ -1,0 +1,107 @@
+"""Who may see what: the one place the rules of DESIGN.md's role table are decided.
+
+Selectors and views ask these functions; templates only show what a selector returned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from productorg.accounts.models import User
+    from productorg.people.models import Person
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    PRODUCT_MANAGER = "product_manager"
+    STAKEHOLDER = "stakeholder"
+
+    @property
+    def label(self) -> str:
+        return self.replace("_", " ").capitalize()
+
+
+# Per-request memo on the user object: the rules are asked many times while one page renders.
+_PERSON_CACHE = "_productorg_person"
+_VISIBLE_CACHE = "_productorg_visible_person_ids"
+
+
+def person_of(user: User) -> Person | None:
+    """The Person behind a login, if any."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, _PERSON_CACHE):
+        from productorg.people.models import Person
+
+        person = Person.objects.select_related("level").filter(user=user).first()
+        setattr(user, _PERSON_CACHE, person)
+    return getattr(user, _PERSON_CACHE)
+
+
+def role_of(user: User) -> Role | None:
+    """The user's role; a member is a leader exactly when someone reports to them."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser or user.kind == user.Kind.ADMIN:
+        return Role.ADMIN
+    if user.kind == user.Kind.STAKEHOLDER:
+        return Role.STAKEHOLDER
+    person = person_of(user)
+    if person is not None and len(visible_person_ids(user)) > 1:
+        return Role.LEADER
+    return Role.PRODUCT_MANAGER
+
+
+def subtree_ids(root_id: int, lines: dict[int, int | None]) -> set[int]:
+    """A person and everyone below them in the reporting tree."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for person_id, manager_id in lines.items():
+        children[manager_id].append(person_id)
+    seen = {root_id}
+    stack = [root_id]
+    while stack:
+        for child in children[stack.pop()]:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
+def visible_person_ids(user: User) -> set[int]:
+    """The people whose person page (people data) the user may read.
+
+    A member sees themselves and everyone below them; admins see everyone as meta only
+    (later features show them no content); stakeholders see nobody.
+    """
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, _VISIBLE_CACHE):
+        from productorg.people.models import Person, reporting_lines
+
+        if user.is_superuser or user.kind == user.Kind.ADMIN:
+            ids = set(Person.objects.values_list("id", flat=True))
+        elif user.kind == user.Kind.STAKEHOLDER:
+            ids = set()
+        else:
+            person = person_of(user)
+            ids = set() if person is None else subtree_ids(person.pk, reporting_lines())
+        setattr(user, _VISIBLE_CACHE, ids)
+    return getattr(user, _VISIBLE_CACHE)
+
+
+def can_see_portfolio(user: User) -> bool:
+    """Teams, initiatives and objectives: every signed-in role."""
+    return role_of(user) is not None
+
+
+def can_see_directory(user: User) -> bool:
+    """The org chart (names, levels, reporting lines): the product org and its admins."""
+    return role_of(user) in {Role.ADMIN, Role.LEADER, Role.PRODUCT_MANAGER}
+
+
+def can_view_person(user: User, person: Person) -> bool:
+    return person.pk in visible_person_ids(user)

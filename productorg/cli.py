@@ -1,0 +1,146 @@
+"""The `productorg` command: everyday operations without knowing Django's manage.py."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="ProductOrg: the workspace for product leaders. Run a subcommand with --help for more.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "productorg.settings")
+    import django
+
+    django.setup()
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(envvar="WEB_CONCURRENCY", help="gunicorn workers (production).")
+    ] = 3,
+) -> None:
+    """Serve the app: Django's development server, or gunicorn when PRODUCTORG_ENV=production."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        os.execvp(  # noqa: S606 - replaces this process with gunicorn, arguments are ours
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "productorg.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+            ],
+        )
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+@app.command()
+def demo(
+    size: Annotated[
+        str, typer.Option(help="small (about 30 PMs, 400 initiatives) or large (5,000).")
+    ] = "small",
+    seed: Annotated[int, typer.Option(help="The same seed makes the same organisation.")] = 1,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the database holds people.")
+    ] = False,
+) -> None:
+    """Load a believable demo product organisation; every demo person can sign in."""
+    _setup_django()
+    from productorg.demo import generator
+
+    if size not in generator.SIZES:
+        raise typer.BadParameter(f"choose one of {', '.join(generator.SIZES)}", param_hint="--size")
+    if if_empty and not generator.database_is_empty():
+        typer.echo("The database already holds an organisation; no demo loaded.")
+    else:
+        if not generator.database_is_empty():
+            typer.echo("The database already holds an organisation: remove it first.", err=True)
+            raise typer.Exit(code=1)
+        with typer.progressbar(length=100, label=f"Loading the {size} demo") as bar:
+            done = 0
+
+            def progress(fraction: float) -> None:
+                nonlocal done
+                bar.update(round(fraction * 100) - done)
+                done = round(fraction * 100)
+
+            generator.demo_organisation_create(size=size, seed=seed, progress=progress)
+    _print_accounts(generator)
+
+
+def _print_accounts(generator) -> None:
+    accounts = generator.demo_accounts()
+    if not accounts:
+        return
+    typer.echo("\nDemo accounts (password: " + generator.demo_password() + "):")
+    for account in accounts:
+        typer.echo(f"  {account.role:<12} {account.username:<24} {account.name}")
+
+
+@app.command()
+def createadmin(
+    username: Annotated[str, typer.Option(prompt=True, help="The admin's username.")],
+    email: Annotated[str, typer.Option(prompt=True, help="The admin's email address.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="PRODUCTORG_ADMIN_PASSWORD",
+            help="The password (or set PRODUCTORG_ADMIN_PASSWORD).",
+        ),
+    ],
+) -> None:
+    """Create an administrator account."""
+    _setup_django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from productorg.accounts.models import User
+    from productorg.accounts.services import admin_create
+
+    if User.objects.filter(username=username).exists():
+        typer.echo(f"A user named {username!r} exists already.", err=True)
+        raise typer.Exit(code=1)
+    try:
+        validate_password(password, User(username=username, email=email))
+    except ValidationError as error:
+        typer.echo("That password is refused: " + " ".join(error.messages), err=True)
+        raise typer.Exit(code=1) from error
+    admin_create(username=username, email=email, password=password)
+    typer.echo(f"Administrator {username} created.")
+
+
+def main() -> None:
+    app()

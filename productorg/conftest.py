@@ -1,0 +1,93 @@
+"""The shared persona org every test can use (after healthchecks' alice, bob and charlie).
+
+Cora (CPO)
+└── Dana (Director)
+    ├── Gabe (Group PM) ── Pia (PM, team Checkout), Paul (PM, team Search)
+    └── Greta (Group PM) ── Olive (PM of another group, team Billing)
+Sam: a stakeholder. Ada: an admin. Both have no Person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from productorg.accounts.models import User
+from productorg.factories import (
+    InitiativeFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+    level,
+)
+from productorg.people.models import Person, Team
+
+
+@dataclass
+class Org:
+    cora: Person
+    dana: Person
+    gabe: Person
+    greta: Person
+    pia: Person
+    paul: Person
+    olive: Person
+    sam: User
+    ada: User
+    checkout: Team
+    search: Team
+    billing: Team
+
+
+@pytest.fixture
+def org(db) -> Org:
+    def person(name: str, code: str, manager: Person | None) -> Person:
+        username = name.lower()
+        return PersonFactory(
+            name=name,
+            email=f"{username}@example.com",
+            level=level(code),
+            manager=manager,
+            user=UserFactory(username=username),
+        )
+
+    cora = person("Cora", "cpo", None)
+    dana = person("Dana", "director", cora)
+    gabe = person("Gabe", "group-pm", dana)
+    greta = person("Greta", "group-pm", dana)
+    pia = person("Pia", "pm", gabe)
+    paul = person("Paul", "senior-pm", gabe)
+    olive = person("Olive", "pm", greta)
+    checkout = TeamFactory(name="Checkout", product_manager=pia, leader=gabe)
+    search = TeamFactory(name="Search", product_manager=paul, leader=gabe)
+    billing = TeamFactory(name="Billing", product_manager=olive, leader=greta)
+    InitiativeFactory(title="One-click reorder", team=checkout, owner=pia)
+    InitiativeFactory(title="Typo-tolerant search", team=search, owner=paul, category="growth")
+    InitiativeFactory(title="Invoice dunning", team=billing, owner=olive, category="scaling")
+    return Org(
+        cora=cora,
+        dana=dana,
+        gabe=gabe,
+        greta=greta,
+        pia=pia,
+        paul=paul,
+        olive=olive,
+        sam=UserFactory(username="sam", kind=User.Kind.STAKEHOLDER),
+        ada=UserFactory(username="ada", kind=User.Kind.ADMIN),
+        checkout=checkout,
+        search=search,
+        billing=billing,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user or person."""
+
+    def sign_in(who: User | Person):
+        user = who.user if isinstance(who, Person) else who
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from productorg.accounts import permissions
+from productorg.people import selectors
+from productorg.strategy.selectors import effort_by_category, initiatives_filtered
+
+
+def people_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_see_directory(request.user):
+        raise Http404
+    people = selectors.people_visible_to(user=request.user)
+    return render(request, "people/people_list.html", {"people": people})
+
+
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_detail(user=request.user, person_id=person_id)
+    if person is None:
+        raise Http404
+    initiatives = initiatives_filtered(user=request.user, owner_id=person.pk)[:50]
+    return render(
+        request, "people/person_detail.html", {"person": person, "initiatives": initiatives}
+    )
+
+
+def org_chart(request: HttpRequest) -> HttpResponse:
+    roots = selectors.org_chart(user=request.user)
+    if roots is None:
+        raise Http404
+    return render(request, "people/org_chart.html", {"roots": roots})
+
+
+def team_list(request: HttpRequest) -> HttpResponse:
+    areas = selectors.product_areas(user=request.user)
+    return render(request, "people/team_list.html", {"areas": areas})
+
+
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.team_detail(user=request.user, team_id=team_id)
+    if team is None:
+        raise Http404
+    initiatives = initiatives_filtered(user=request.user, team_id=team.pk)
+    mix = effort_by_category(user=request.user, teams=[team])
+    return render(
+        request,
+        "people/team_detail.html",
+        {"team": team, "initiatives": initiatives, "mix": mix},
+    )

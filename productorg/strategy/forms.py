@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django import forms
+
+from productorg.people.models import Person, Team
+from productorg.strategy.models import Initiative, WorkCategory
+
+
+class InitiativeFilterForm(forms.Form):
+    """The initiatives list's query string; a value that is not valid is dropped, not fatal."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search titles")
+    team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False)
+    category = forms.ChoiceField(
+        choices=[("", "Any category"), *WorkCategory.choices], required=False
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Initiative.Status.choices], required=False
+    )
+    health = forms.ChoiceField(
+        choices=[("", "Any health"), *Initiative.Health.choices], required=False
+    )
+    owner = forms.ModelChoiceField(
+        queryset=Person.objects.filter(initiatives__isnull=False).distinct().order_by("name"),
+        required=False,
+    )
+
+    def filters(self) -> dict:
+        """The valid filters as selector keyword arguments; invalid ones are left out."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        return {
+            "search": (data.get("q") or "").strip(),
+            "team_id": data["team"].pk if data.get("team") else None,
+            "category": data.get("category") or None,
+            "status": data.get("status") or None,
+            "health": data.get("health") or None,
+            "owner_id": data["owner"].pk if data.get("owner") else None,
+        }
+
+    def ignored(self) -> list[str]:
+        """The names of the filters that were given a value they cannot take."""
+        return [self.fields[name].label or name.capitalize() for name in self.errors]

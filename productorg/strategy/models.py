@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from productorg.people.models import Person, Team
+
+PERIOD_PATTERN = re.compile(r"^\d{4}(-(Q[1-4]|H[12]))?$")
+
+
+def validate_period(value: str) -> None:
+    if not PERIOD_PATTERN.match(value):
+        raise ValidationError(
+            f"{value!r} is not a period: write a year, a half or a quarter, "
+            "such as 2027, 2027-H1 or 2027-Q1."
+        )
+
+
+class WorkCategory(models.TextChoices):
+    """The four kinds of product problems a leader sequences after product-market fit."""
+
+    FEATURE = "feature", "Feature"
+    GROWTH = "growth", "Growth"
+    SCALING = "scaling", "Scaling"
+    PMF_EXPANSION = "pmf_expansion", "Product-market-fit expansion"
+
+
+class Objective(models.Model):
+    """What the organisation wants to achieve in a period; objectives cascade via `parent`."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    period = models.CharField(max_length=7, validators=[validate_period])
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["period", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="objective_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period})"
+
+
+class InitiativeStatus(models.TextChoices):
+    IDEA = "idea", "Idea"
+    DISCOVERY = "discovery", "Discovery"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Health(models.TextChoices):
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+class Initiative(models.Model):
+    """A piece of product work owned by one team."""
+
+    Status = InitiativeStatus
+    Health = Health
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
+    )
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
+    )
+    category = models.CharField(
+        "work category", max_length=16, choices=WorkCategory.choices, default=WorkCategory.FEATURE
+    )
+    status = models.CharField(
+        max_length=16, choices=InitiativeStatus.choices, default=InitiativeStatus.IDEA
+    )
+    health = models.CharField(max_length=8, choices=Health.choices, default=Health.GREEN)
+    value_estimate = models.DecimalField(max_digits=10, decimal_places=1, default=0)
+    effort_estimate = models.DecimalField(
+        "effort estimate (person-weeks)", max_digits=8, decimal_places=1, default=0
+    )
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="initiatives")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_estimate__gte=0), name="initiative_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(effort_estimate__gte=0), name="initiative_effort_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=WorkCategory.values), name="initiative_category_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=InitiativeStatus.values), name="initiative_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(health__in=Health.values), name="initiative_health_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["category"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,142 @@
+"""Reads of the portfolio: initiatives, objectives and the effort mix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from productorg.accounts import permissions
+from productorg.strategy.models import Initiative, Objective, WorkCategory
+
+if TYPE_CHECKING:
+    from productorg.accounts.models import User
+    from productorg.people.models import Team
+
+# Work that is still to come or under way: what a mix of effort is about.
+ACTIVE_STATUSES = [
+    Initiative.Status.IDEA,
+    Initiative.Status.DISCOVERY,
+    Initiative.Status.PLANNED,
+    Initiative.Status.IN_PROGRESS,
+]
+
+
+def initiatives_visible_to(*, user: User) -> QuerySet[Initiative]:
+    """The portfolio as the user may see it (every signed-in role sees the whole portfolio)."""
+    if not permissions.can_see_portfolio(user):
+        return Initiative.objects.none()
+    return Initiative.objects.select_related("team", "owner")
+
+
+def initiatives_filtered(
+    *,
+    user: User,
+    team_id: int | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    health: str | None = None,
+    owner_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Initiative]:
+    """The initiatives list: each filter given narrows it; the search matches titles."""
+    initiatives = initiatives_visible_to(user=user)
+    if team_id is not None:
+        initiatives = initiatives.filter(team_id=team_id)
+    if category:
+        initiatives = initiatives.filter(category=category)
+    if status:
+        initiatives = initiatives.filter(status=status)
+    if health:
+        initiatives = initiatives.filter(health=health)
+    if owner_id is not None:
+        initiatives = initiatives.filter(owner_id=owner_id)
+    if search:
+        initiatives = initiatives.filter(title__icontains=search)
+    return initiatives.order_by("title", "pk")
+
+
+def initiative_detail(*, user: User, initiative_id: int) -> Initiative | None:
+    return (
+        initiatives_visible_to(user=user)
+        .select_related("team__product_manager", "owner__level")
+        .prefetch_related("objectives")
+        .filter(pk=initiative_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CategoryShare:
+    category: WorkCategory
+    effort: Decimal
+    share: float
+    count: int
+
+
+def effort_by_category(*, user: User, teams: QuerySet[Team] | None = None) -> list[CategoryShare]:
+    """Active effort per work category and its share of the total, in category order."""
+    initiatives = initiatives_visible_to(user=user).filter(status__in=ACTIVE_STATUSES)
+    if teams is not None:
+        initiatives = initiatives.filter(team__in=teams)
+    totals = {
+        row["category"]: row
+        for row in initiatives.values("category").annotate(
+            effort=Sum("effort_estimate"), count=Count("pk")
+        )
+    }
+    grand_total = sum((row["effort"] or Decimal(0) for row in totals.values()), Decimal(0))
+    shares = []
+    for category in WorkCategory:
+        row = totals.get(category.value, {})
+        effort = row.get("effort") or Decimal(0)
+        shares.append(
+            CategoryShare(
+                category=category,
+                effort=effort,
+                share=float(effort / grand_total) if grand_total else 0.0,
+                count=row.get("count", 0),
+            )
+        )
+    return shares
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    total: int
+    by_status: dict[str, int]
+    by_health: dict[str, int]
+    at_risk: list[Initiative]
+
+
+def portfolio_summary(*, user: User) -> PortfolioSummary:
+    """Counts by status and health, and the red initiatives in progress."""
+    initiatives = initiatives_visible_to(user=user)
+    by_status = dict(initiatives.values_list("status").annotate(n=Count("pk")).order_by())
+    by_health = dict(
+        initiatives.filter(status__in=ACTIVE_STATUSES)
+        .values_list("health")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    at_risk = list(
+        initiatives.filter(
+            health=Initiative.Health.RED, status=Initiative.Status.IN_PROGRESS
+        ).order_by("-value_estimate", "title")[:10]
+    )
+    return PortfolioSummary(
+        total=sum(by_status.values()),
+        by_status={status.label: by_status.get(status.value, 0) for status in Initiative.Status},
+        by_health={health.label: by_health.get(health.value, 0) for health in Initiative.Health},
+        at_risk=at_risk,
+    )
+
+
+def objectives_visible_to(*, user: User) -> QuerySet[Objective]:
+    if not permissions.can_see_portfolio(user):
+        return Objective.objects.none()
+    return Objective.objects.select_related("owner", "parent").annotate(
+        initiative_count=Count("initiatives", filter=~Q(initiatives__status="dropped"))
+    )

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from productorg import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("productorg.accounts.urls")),
+    path("", include("productorg.people.urls")),
+    path("", include("productorg.strategy.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "productorg.views.not_found"
