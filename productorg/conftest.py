@@ -40,6 +40,12 @@ class Org:
     billing: Team
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s a user by design; tests create dozens of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db) -> Org:
     def person(name: str, code: str, manager: Person | None) -> Person:

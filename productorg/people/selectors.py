@@ -76,6 +76,7 @@ def org_chart(*, user: User) -> list[OrgNode] | None:
 class LevelCount:
     level: Level
     count: int
+    percent: int
 
 
 def people_by_level(*, user: User) -> list[LevelCount]:
@@ -85,8 +86,11 @@ def people_by_level(*, user: User) -> list[LevelCount]:
     counts = Counter(
         Person.objects.filter(pk__in=ids, active=True).values_list("level_id", flat=True)
     )
+    total = sum(counts.values())
     return [
-        LevelCount(level=level, count=counts[level.pk])
+        LevelCount(
+            level=level, count=counts[level.pk], percent=round(100 * counts[level.pk] / total)
+        )
         for level in Level.objects.all()
         if counts[level.pk]
     ]

@@ -12,13 +12,19 @@ class InitiativeFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search titles")
     team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False)
     category = forms.ChoiceField(
-        choices=[("", "Any category"), *WorkCategory.choices], required=False
+        choices=[("", "Any category"), *WorkCategory.choices],
+        required=False,
+        widget=forms.Select(attrs={"aria-label": "Work category"}),
     )
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *Initiative.Status.choices], required=False
+        choices=[("", "Any status"), *Initiative.Status.choices],
+        required=False,
+        widget=forms.Select(attrs={"aria-label": "Status"}),
     )
     health = forms.ChoiceField(
-        choices=[("", "Any health"), *Initiative.Health.choices], required=False
+        choices=[("", "Any health"), *Initiative.Health.choices],
+        required=False,
+        widget=forms.Select(attrs={"aria-label": "Health"}),
     )
     owner = forms.ModelChoiceField(
         queryset=Person.objects.filter(initiatives__isnull=False).distinct().order_by("name"),
