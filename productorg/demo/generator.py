@@ -1,0 +1,819 @@
+"""The demo organisation: a believable product org of Northwind, made from one seed.
+
+Everything random comes from one `random.Random(seed)`, and nothing depends on today's date,
+so the same seed makes the same rows. The whole plan is drawn in Python first, then written
+with `bulk_create` level by level, so the large demo (5,000 initiatives) loads in seconds.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from productorg.accounts.models import User
+from productorg.demo import catalogue
+from productorg.people.models import Level, Person, Team
+from productorg.strategy.models import (
+    Health,
+    Initiative,
+    InitiativeStatus,
+    Objective,
+    WorkCategory,
+)
+
+T = TypeVar("T")
+
+DOMAIN = catalogue.DOMAIN
+# The demo's "today": fixed so that the same seed makes the same start dates and periods.
+REFERENCE_DATE = date(2027, 1, 4)
+PERIODS = ("2027-H1", "2027-H2")
+
+# A Group PM with more reports than the span-of-control maximum, and one with a single report,
+# so the leader home page has a flag of each kind to show.
+WIDE_SPAN = 10
+NARROW_SPAN = 1
+USUAL_SPAN = (4, 8)
+
+CATEGORY_WEIGHTS = {
+    WorkCategory.FEATURE: 50,
+    WorkCategory.GROWTH: 22,
+    WorkCategory.SCALING: 18,
+    WorkCategory.PMF_EXPANSION: 10,
+}
+STATUS_WEIGHTS = {
+    InitiativeStatus.IDEA: 20,
+    InitiativeStatus.DISCOVERY: 15,
+    InitiativeStatus.PLANNED: 20,
+    InitiativeStatus.IN_PROGRESS: 20,
+    InitiativeStatus.DONE: 18,
+    InitiativeStatus.DROPPED: 7,
+}
+# Only work that is under way can be in trouble; ideas and finished work stay green.
+HEALTH_WEIGHTS = {
+    InitiativeStatus.IN_PROGRESS: (60, 28, 12),
+    InitiativeStatus.PLANNED: (75, 20, 5),
+    InitiativeStatus.DISCOVERY: (88, 10, 2),
+}
+IC_LEVEL_WEIGHTS = {"apm": 10, "pm": 40, "senior-pm": 35, "principal-pm": 15}
+# Share of initiatives a Group PM owns personally instead of the team's PM.
+LEADER_OWNED_SHARE = 0.04
+INITIATIVES_BATCH = 500
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    """How many of each thing the demo holds.
+
+    VPs report to the CPO, Directors to the VPs (or to the CPO when there are no VPs), Group PMs
+    to the Directors and PMs to the Group PMs.
+    """
+
+    vps: int
+    directors: int
+    group_pms: int
+    pms: int
+    teams: int
+    initiatives: int
+    stakeholders: int = 3
+
+    def scaled(self, factor: int) -> DemoSize:
+        """This size with everything below the VPs multiplied by `factor`."""
+        if factor < 1:
+            raise ValueError("a demo can only be scaled by a whole number of at least 1")
+        return replace(
+            self,
+            directors=self.directors * factor,
+            group_pms=self.group_pms * factor,
+            pms=self.pms * factor,
+            teams=self.teams * factor,
+            initiatives=self.initiatives * factor,
+        )
+
+
+SIZES: dict[str, DemoSize] = {
+    "small": DemoSize(vps=0, directors=2, group_pms=5, pms=30, teams=30, initiatives=400),
+    "large": DemoSize(vps=3, directors=8, group_pms=32, pms=200, teams=150, initiatives=5000),
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    username: str
+    name: str
+
+
+def database_is_empty() -> bool:
+    """True when no Person exists, so a demo may be loaded."""
+    return not Person.objects.exists()
+
+
+def demo_password() -> str:
+    """The one password every demo account signs in with."""
+    return settings.DEMO_PASSWORD
+
+
+# The plan: plain Python objects that refer to each other by index, drawn before any write.
+
+
+@dataclass
+class _PersonPlan:
+    first_name: str
+    last_name: str
+    username: str
+    level: str
+    manager: int | None
+    start_date: date
+    area: int | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass
+class _TeamPlan:
+    name: str
+    mission: str
+    area: int
+    product_manager: int
+    leader: int
+    capacity: Decimal
+
+
+@dataclass
+class _ObjectivePlan:
+    title: str
+    description: str
+    period: str
+    owner: int
+    parent: int | None
+
+
+@dataclass
+class _InitiativePlan:
+    title: str
+    description: str
+    team: int
+    owner: int
+    category: str
+    status: str
+    health: str
+    value: Decimal
+    effort: Decimal
+    objectives: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    people: list[_PersonPlan] = field(default_factory=list)
+    stakeholders: list[_PersonPlan] = field(default_factory=list)
+    teams: list[_TeamPlan] = field(default_factory=list)
+    objectives: list[_ObjectivePlan] = field(default_factory=list)
+    initiatives: list[_InitiativePlan] = field(default_factory=list)
+
+
+def demo_organisation_create(
+    *,
+    size: str | DemoSize,
+    seed: int,
+    progress: Callable[[float], None] | None = None,
+) -> None:
+    """Load the demo organisation of `size` made from `seed`, in one transaction."""
+    demo_size = SIZES[size] if isinstance(size, str) else size
+    report = progress or (lambda fraction: None)
+    report(0.0)
+    with transaction.atomic():
+        plan = _plan(
+            demo_size,
+            rng=random.Random(seed),  # noqa: S311 - demo data must repeat from a seed, not be secret
+            taken_usernames=set(User.objects.values_list("username", flat=True)),
+            taken_team_names=set(Team.objects.values_list("name", flat=True)),
+        )
+        report(0.05)
+        _write(plan, report)
+    report(1.0)
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """The six accounts worth trying, read back from the database; empty without a demo."""
+    people = list(
+        Person.objects.filter(email__endswith=f"@{DOMAIN}", user__isnull=False)
+        .select_related("level", "user")
+        .order_by("name", "pk")
+    )
+    cpo = next((person for person in people if person.level.code == "cpo"), None)
+    if cpo is None:
+        return []
+    reports: dict[int, list[Person]] = defaultdict(list)
+    for person in people:
+        if person.manager_id is not None:
+            reports[person.manager_id].append(person)
+    pms_with_work = set(
+        Team.objects.filter(initiatives__isnull=False, product_manager__isnull=False)
+        .values_list("product_manager_id", flat=True)
+        .distinct()
+    )
+    accounts = [_account("CPO", cpo.user, cpo.name)]
+    # Empty when no Director has a Group PM with two PMs and work: the other roles still show.
+    chosen = _director_group_pm_and_pm(people, reports, pms_with_work)
+    for role, person in zip(("Director", "Group PM", "PM"), chosen, strict=False):
+        accounts.append(_account(role, person.user, person.name))
+    demo_users = User.objects.filter(email__endswith=f"@{DOMAIN}").order_by("pk")
+    stakeholder = demo_users.filter(kind=User.Kind.STAKEHOLDER).first()
+    admin = demo_users.filter(kind=User.Kind.ADMIN).first()
+    for role, user in (("Stakeholder", stakeholder), ("Admin", admin)):
+        if user is not None:
+            accounts.append(_account(role, user, user.get_full_name() or user.username))
+    return accounts
+
+
+def _account(role: str, user: User, name: str) -> DemoAccount:
+    return DemoAccount(role=role, username=user.username, name=name)
+
+
+def _director_group_pm_and_pm(
+    people: list[Person], reports: dict[int, list[Person]], pms_with_work: set[int]
+) -> list[Person]:
+    """The first Director (by name) with a Group PM of two or more PMs, one of whom has work."""
+
+    def below(person: Person) -> list[Person]:
+        found, stack = [], list(reports[person.pk])
+        while stack:
+            report = stack.pop()
+            found.append(report)
+            stack.extend(reports[report.pk])
+        return sorted(found, key=lambda other: (other.name, other.pk))
+
+    leaders = [p for p in people if p.level.code == "director"] + [
+        p for p in people if p.level.code == "vp"
+    ]
+    for director in leaders:
+        for group_pm in below(director):
+            pms = reports[group_pm.pk]
+            if group_pm.level.code != "group-pm" or len(pms) < 2:
+                continue
+            for pm in pms:  # already in name order
+                if pm.pk in pms_with_work:
+                    return [director, group_pm, pm]
+    return []
+
+
+# Drawing the plan.
+
+
+def _plan(
+    size: DemoSize,
+    *,
+    rng: random.Random,
+    taken_usernames: set[str],
+    taken_team_names: set[str],
+) -> _Plan:
+    plan = _Plan()
+    names = _NameSource(rng, taken_usernames)
+    areas = catalogue.AREAS
+
+    def person(level: str, manager: int | None, years: tuple[int, int]) -> int:
+        first, last, username = names.draw()
+        start = REFERENCE_DATE - timedelta(days=rng.randint(years[0] * 365, years[1] * 365))
+        plan.people.append(_PersonPlan(first, last, username, level, manager, start))
+        return len(plan.people) - 1
+
+    cpo = person("cpo", None, (2, 6))
+    vps = [person("vp", cpo, (1, 6)) for _ in range(size.vps)]
+    directors = [
+        person("director", vps[_block(i, size.directors, len(vps))] if vps else cpo, (1, 7))
+        for i in range(size.directors)
+    ]
+    group_pms = []
+    for i in range(size.group_pms):
+        manager = directors[_block(i, size.group_pms, len(directors))] if directors else cpo
+        group_pm = person("group-pm", manager, (1, 6))
+        # Consecutive Group PMs share an area, so each Director leads a few related areas.
+        plan.people[group_pm].area = (
+            i if size.group_pms <= len(areas) else _block(i, size.group_pms, len(areas))
+        )
+        group_pms.append(group_pm)
+    pms: list[int] = []
+    first_pm_of_group: set[int] = set()
+    for group_pm, span in zip(group_pms, _spans(rng, size.group_pms, size.pms), strict=True):
+        for position in range(span):
+            level = _weighted(rng, IC_LEVEL_WEIGHTS)
+            # Associate PMs are new; principals have been around.
+            years = {"apm": (0, 2), "principal-pm": (3, 9)}.get(level, (0, 6))
+            pm = person(level, group_pm, years)
+            plan.people[pm].area = plan.people[group_pm].area
+            pms.append(pm)
+            if position == 0:
+                first_pm_of_group.add(pm)
+    for role in catalogue.STAKEHOLDER_ROLES[: size.stakeholders]:
+        first, last, username = names.draw()
+        plan.stakeholders.append(
+            _PersonPlan(first, last, username, role, None, REFERENCE_DATE - timedelta(days=400))
+        )
+
+    _plan_teams(plan, rng, size, pms, first_pm_of_group, taken_team_names)
+    objectives_of = _plan_objectives(plan, rng, cpo, vps + directors, group_pms)
+    _plan_initiatives(plan, rng, size, objectives_of)
+    return plan
+
+
+def _block(index: int, count: int, groups: int) -> int:
+    """Which of `groups` consecutive, nearly equal blocks item `index` of `count` falls in."""
+    return index * groups // count
+
+
+def _weighted(rng: random.Random, weights: dict[T, int]) -> T:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _spans(rng: random.Random, group_pms: int, pms: int) -> list[int]:
+    """How many PMs each Group PM leads: one too wide, one too narrow, the rest 4 to 8."""
+    if group_pms == 0:
+        return []
+    others_count = group_pms - 2
+    showcase = WIDE_SPAN + NARROW_SPAN
+    if others_count < 2 or pms - showcase < USUAL_SPAN[0] * others_count:
+        base, extra = divmod(pms, group_pms)
+        return [base + (1 if i < extra else 0) for i in range(group_pms)]
+    spans = [0] * group_pms
+    wide, narrow = rng.sample(range(group_pms), 2)
+    spans[wide], spans[narrow] = WIDE_SPAN, NARROW_SPAN
+    others = [i for i in range(group_pms) if i not in (wide, narrow)]
+    base, extra = divmod(pms - showcase, others_count)
+    for i in others:
+        spans[i] = base
+    for i in rng.sample(others, extra):
+        spans[i] += 1
+    # Uneven but believable: move a PM between groups while both stay within the usual span.
+    for _ in range(2 * others_count):
+        giver, taker = rng.sample(others, 2)
+        if spans[giver] > USUAL_SPAN[0] and spans[taker] < USUAL_SPAN[1]:
+            spans[giver] -= 1
+            spans[taker] += 1
+    return spans
+
+
+class _NameSource:
+    """Unique full names, and unique ASCII "first.last" usernames for them."""
+
+    def __init__(self, rng: random.Random, taken_usernames: set[str]) -> None:
+        self.rng = rng
+        self.taken_usernames = set(taken_usernames)
+        self.used_names: set[tuple[str, str]] = set()
+
+    def draw(self) -> tuple[str, str, str]:
+        while True:
+            first = self.rng.choice(catalogue.FIRST_NAMES)
+            last = self.rng.choice(catalogue.LAST_NAMES)
+            if (first, last) not in self.used_names:
+                break
+        self.used_names.add((first, last))
+        stem = f"{_ascii_slug(first)}.{_ascii_slug(last)}"
+        username, number = stem, 1
+        while username in self.taken_usernames:
+            number += 1
+            username = f"{stem}{number}"
+        self.taken_usernames.add(username)
+        return first, last, username
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_ASCII_FOLDS = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ı": "i", "ß": "ss"})
+
+
+def _ascii_slug(name: str) -> str:
+    """Lower-case ASCII letters, digits and hyphens: "Søren" -> "soren", "O'Brien" -> "obrien"."""
+    folded = unicodedata.normalize("NFKD", name.translate(_ASCII_FOLDS))
+    ascii_name = folded.encode("ascii", "ignore").decode("ascii").lower()
+    return "".join(char for char in ascii_name if char.isalnum() or char == "-")
+
+
+def _plan_teams(
+    plan: _Plan,
+    rng: random.Random,
+    size: DemoSize,
+    pms: list[int],
+    first_pm_of_group: set[int],
+    taken_team_names: set[str],
+) -> None:
+    """Give most PMs one team in their Group PM's area; every Group PM keeps at least one."""
+    if not pms:
+        return
+    owners = list(pms)
+    if size.teams < len(pms):
+        # Everyone but the first PM of each group may be between teams.
+        spare = [pm for pm in pms if pm not in first_pm_of_group]
+        without_team = set(rng.sample(spare, min(len(spare), len(pms) - size.teams)))
+        owners = [pm for pm in pms if pm not in without_team][: size.teams]
+    else:
+        owners += [rng.choice(pms) for _ in range(size.teams - len(pms))]
+    names_by_area = {
+        index: rng.sample(area.teams, len(area.teams)) for index, area in enumerate(catalogue.AREAS)
+    }
+    next_name = defaultdict(int)
+    taken = set(taken_team_names)
+    for pm in owners:
+        area = plan.people[pm].area or 0
+        pool = names_by_area[area]
+        while True:
+            # Big areas split their teams by region once the names run out.
+            round_, position = divmod(next_name[area], len(pool))
+            next_name[area] += 1
+            name, mission = pool[position]
+            if round_:
+                name = f"{name} {_REGIONS[(round_ - 1) % len(_REGIONS)]}"
+                if round_ > len(_REGIONS):
+                    name = f"{name} {round_}"
+            if name not in taken:
+                break
+        taken.add(name)
+        engineers = rng.randint(4, 9)
+        plan.teams.append(
+            _TeamPlan(
+                name=name,
+                mission=mission,
+                area=area,
+                product_manager=pm,
+                leader=plan.people[pm].manager,
+                capacity=Decimal(engineers * 13),
+            )
+        )
+
+
+_REGIONS = ("EMEA", "Americas", "APAC")
+
+
+def _plan_objectives(
+    plan: _Plan,
+    rng: random.Random,
+    cpo: int,
+    org_leaders: list[int],
+    group_pms: list[int],
+) -> dict[tuple[int, str], list[int]]:
+    """Company, product-org and team objectives for both periods; returns owner's by period."""
+    objectives_of: dict[tuple[int, str], list[int]] = defaultdict(list)
+
+    def add(title: str, description: str, period: str, owner: int, parent: int | None) -> int:
+        plan.objectives.append(_ObjectivePlan(title, description, period, owner, parent))
+        index = len(plan.objectives) - 1
+        objectives_of[(owner, period)].append(index)
+        return index
+
+    for half, period in enumerate(PERIODS):
+        label = _period_label(period)
+        company = {
+            theme: add(
+                titles[half],
+                f"One of the company's four objectives for {label}, set at the offsite.",
+                period,
+                cpo,
+                None,
+            )
+            for theme, titles in catalogue.COMPANY_OBJECTIVES.items()
+        }
+        org_pool = _Pool(
+            rng,
+            [
+                (title, theme)
+                for theme, titles in catalogue.PRODUCT_ORG_OBJECTIVES.items()
+                for title in titles
+            ],
+        )
+        for leader in org_leaders:
+            for title, theme in org_pool.take(2):
+                parent = company[theme]
+                add(
+                    title,
+                    f"How the product org contributes to “{plan.objectives[parent].title}”.",
+                    period,
+                    leader,
+                    parent,
+                )
+        area_pools: dict[int, _Pool] = {}
+        for group_pm in group_pms:
+            area = plan.people[group_pm].area or 0
+            pool = area_pools.setdefault(area, _Pool(rng, catalogue.AREAS[area].objectives))
+            manager = plan.people[group_pm].manager
+            parents = objectives_of.get((manager, period)) if manager is not None else None
+            for title in pool.take(2):
+                parent = rng.choice(parents) if parents else company["growth"]
+                parent_title = plan.objectives[parent].title
+                add(
+                    title,
+                    f"What {catalogue.AREAS[area].name} does for “{parent_title}”.",
+                    period,
+                    group_pm,
+                    parent,
+                )
+    return objectives_of
+
+
+def _period_label(period: str) -> str:
+    year, half = period.split("-")
+    return f"the {'first' if half == 'H1' else 'second'} half of {year}"
+
+
+class _Pool:
+    """Draws without repeats while it can, then starts over: titles stay varied."""
+
+    def __init__(self, rng: random.Random, items: Sequence) -> None:
+        self.rng = rng
+        self.items = list(items)
+        self.left: list = []
+
+    def take(self, count: int) -> list:
+        taken = []
+        for _ in range(count):
+            if not self.left:
+                self.left = self.rng.sample(self.items, len(self.items))
+            taken.append(self.left.pop())
+        return taken
+
+
+def _plan_initiatives(
+    plan: _Plan,
+    rng: random.Random,
+    size: DemoSize,
+    objectives_of: dict[tuple[int, str], list[int]],
+) -> None:
+    if not plan.teams:
+        return
+    used_titles: set[str] = set()
+    for team_index, count in enumerate(_initiatives_per_team(rng, size.initiatives, plan.teams)):
+        team = plan.teams[team_index]
+        area = catalogue.AREAS[team.area]
+        for _ in range(count):
+            category = _weighted(rng, CATEGORY_WEIGHTS)
+            status = _weighted(rng, STATUS_WEIGHTS)
+            health_weights = HEALTH_WEIGHTS.get(status, (100, 0, 0))
+            health = _weighted(rng, dict(zip(Health, health_weights, strict=True)))
+            effort = round(rng.triangular(2, 60, 6))
+            value = max(5, 5 * round(effort * rng.uniform(1.5, 20) / 5))
+            owner = team.leader if rng.random() < LEADER_OWNED_SHARE else team.product_manager
+            plan.initiatives.append(
+                _InitiativePlan(
+                    title=_initiative_title(rng, area, category, used_titles),
+                    description=_initiative_description(rng, area, category, status),
+                    team=team_index,
+                    owner=owner,
+                    category=category,
+                    status=status,
+                    health=health,
+                    value=Decimal(value),
+                    effort=Decimal(effort),
+                    objectives=_objectives_for(rng, team, status, objectives_of, plan),
+                )
+            )
+
+
+def _initiatives_per_team(rng: random.Random, total: int, teams: list[_TeamPlan]) -> list[int]:
+    """`total` split over the teams unevenly, at least three each when there are enough."""
+    minimum = min(3, total // len(teams))
+    weights = [rng.uniform(0.5, 1.5) for _ in teams]
+    rest = total - minimum * len(teams)
+    shares = [rest * weight / sum(weights) for weight in weights]
+    counts = [int(share) for share in shares]
+    by_remainder = sorted(range(len(teams)), key=lambda i: shares[i] - counts[i], reverse=True)
+    for i in by_remainder[: rest - sum(counts)]:
+        counts[i] += 1
+    return [minimum + count for count in counts]
+
+
+def _initiative_title(
+    rng: random.Random, area: catalogue.ProductArea, category: str, used: set[str]
+) -> str:
+    """A title that fits the area and category, unused if possible within a few draws."""
+    for _ in range(6):
+        title = _title_candidate(rng, area, category)
+        if title not in used:
+            used.add(title)
+            return title
+    for follow_up in catalogue.FOLLOW_UPS:
+        if f"{title}{follow_up}" not in used:
+            title = f"{title}{follow_up}"
+            break
+    used.add(title)
+    return title
+
+
+def _title_candidate(rng: random.Random, area: catalogue.ProductArea, category: str) -> str:
+    if category == WorkCategory.FEATURE:
+        if rng.random() < 0.3:
+            return rng.choice(area.feature_titles)
+        return f"{rng.choice(area.features)} {rng.choice(area.contexts)}"
+    if category == WorkCategory.GROWTH:
+        return f"{rng.choice(area.growth_levers)} {rng.choice(area.growth_goals)}"
+    if category == WorkCategory.SCALING:
+        return rng.choice(catalogue.SCALING_TEMPLATES).format(system=rng.choice(area.systems))
+    title = rng.choice(catalogue.EXPANSION_TEMPLATES).format(
+        offering=rng.choice(area.offerings),
+        market=rng.choice(catalogue.MARKETS),
+        segment=rng.choice(catalogue.SEGMENTS),
+    )
+    return title[0].upper() + title[1:]
+
+
+def _initiative_description(
+    rng: random.Random, area: catalogue.ProductArea, category: str, status: str
+) -> str:
+    why = rng.choice(catalogue.WHY[category]).format(
+        area=area.name,
+        n=rng.randint(12, 90),
+        pct=rng.randint(8, 45),
+        small=rng.randint(2, 9),
+    )
+    # Finished and dropped work always says so; elsewhere the second sentence is optional.
+    if status in {InitiativeStatus.DONE, InitiativeStatus.DROPPED} or rng.random() < 0.8:
+        return f"{why} {rng.choice(catalogue.WHERE_IT_STANDS[status])}"
+    return why
+
+
+def _objectives_for(
+    rng: random.Random,
+    team: _TeamPlan,
+    status: str,
+    objectives_of: dict[tuple[int, str], list[int]],
+    plan: _Plan,
+) -> list[int]:
+    """None, one or two of the team leader's objectives, from the half the work belongs to."""
+    wanted = rng.choices([0, 1, 2], weights=[12, 60, 28])[0]
+    started = status in {
+        InitiativeStatus.IN_PROGRESS,
+        InitiativeStatus.DONE,
+        InitiativeStatus.DROPPED,
+    }
+    period = PERIODS[0] if started or rng.random() < 0.3 else PERIODS[1]
+    candidates = list(objectives_of.get((team.leader, period), []))
+    if wanted == 2 and len(candidates) < 2:
+        # A team objective's parent is the next best thing to a second team objective.
+        candidates += [
+            parent for index in candidates if (parent := plan.objectives[index].parent) is not None
+        ]
+    return sorted(rng.sample(candidates, min(wanted, len(candidates))))
+
+
+# Writing the plan.
+
+
+def _write(plan: _Plan, report: Callable[[float], None]) -> None:
+    password = make_password(demo_password())  # once: hashing is slow by design
+    levels = {level.code: level for level in Level.objects.all()}
+
+    users = [_user(person, password, User.Kind.MEMBER) for person in plan.people]
+    users += [_user(person, password, User.Kind.STAKEHOLDER) for person in plan.stakeholders]
+    admin_username = "admin" if not User.objects.filter(username="admin").exists() else None
+    users.append(
+        User(
+            username=admin_username or _free_username("demo.admin"),
+            email=f"admin@{DOMAIN}",
+            first_name="Demo",
+            last_name="Administrator",
+            kind=User.Kind.ADMIN,
+            is_staff=True,
+            is_superuser=True,
+            password=password,
+            date_joined=_moment(REFERENCE_DATE - timedelta(days=400)),
+        )
+    )
+    users = User.objects.bulk_create(users)
+    report(0.15)
+
+    # A manager is always drawn before their reports, so each level can point at the last.
+    people: list[Person | None] = [None] * len(plan.people)
+    depth = _depths(plan.people)
+    for current in sorted(set(depth)):
+        batch = [i for i in range(len(plan.people)) if depth[i] == current]
+        created = Person.objects.bulk_create(
+            [_person(plan.people[i], users[i], people, levels) for i in batch]
+        )
+        for i, person in zip(batch, created, strict=True):
+            people[i] = person
+    report(0.25)
+
+    teams = Team.objects.bulk_create(
+        [
+            Team(
+                name=team.name,
+                mission=team.mission,
+                product_area=catalogue.AREAS[team.area].name,
+                product_manager=people[team.product_manager],
+                leader=people[team.leader],
+                capacity_per_quarter=team.capacity,
+            )
+            for team in plan.teams
+        ]
+    )
+    report(0.3)
+
+    objectives: list[Objective | None] = [None] * len(plan.objectives)
+    # Parents come before their children in the plan; write tier by tier.
+    tiers = _depths(plan.objectives, parent_of=lambda objective: objective.parent)
+    for current in sorted(set(tiers)):
+        batch = [i for i in range(len(plan.objectives)) if tiers[i] == current]
+        created = Objective.objects.bulk_create(
+            [
+                Objective(
+                    title=plan.objectives[i].title,
+                    description=plan.objectives[i].description,
+                    period=plan.objectives[i].period,
+                    owner=people[plan.objectives[i].owner],
+                    parent=(
+                        objectives[plan.objectives[i].parent]
+                        if plan.objectives[i].parent is not None
+                        else None
+                    ),
+                )
+                for i in batch
+            ]
+        )
+        for i, objective in zip(batch, created, strict=True):
+            objectives[i] = objective
+    report(0.35)
+
+    link = Initiative.objectives.through
+    total = len(plan.initiatives) or 1
+    for start in range(0, len(plan.initiatives), INITIATIVES_BATCH):
+        batch = plan.initiatives[start : start + INITIATIVES_BATCH]
+        created = Initiative.objects.bulk_create(
+            [
+                Initiative(
+                    title=initiative.title,
+                    description=initiative.description,
+                    team=teams[initiative.team],
+                    owner=people[initiative.owner],
+                    category=initiative.category,
+                    status=initiative.status,
+                    health=initiative.health,
+                    value_estimate=initiative.value,
+                    effort_estimate=initiative.effort,
+                )
+                for initiative in batch
+            ]
+        )
+        link.objects.bulk_create(
+            [
+                link(initiative_id=row.pk, objective_id=objectives[index].pk)
+                for initiative, row in zip(batch, created, strict=True)
+                for index in initiative.objectives
+            ]
+        )
+        report(0.35 + 0.65 * min(start + INITIATIVES_BATCH, total) / total)
+
+
+def _depths(items: Sequence[T], parent_of: Callable[[T], int | None] | None = None) -> list[int]:
+    """How far each item is from the top, following `parent_of` (by default the manager)."""
+    parent_of = parent_of or (lambda person: person.manager)
+    depths: list[int] = []
+    for item in items:
+        parent = parent_of(item)
+        depths.append(0 if parent is None else depths[parent] + 1)
+    return depths
+
+
+def _user(person: _PersonPlan, password: str, kind: str) -> User:
+    return User(
+        username=person.username,
+        email=f"{person.username}@{DOMAIN}",
+        first_name=person.first_name,
+        last_name=person.last_name,
+        kind=kind,
+        password=password,
+        date_joined=_moment(person.start_date),
+    )
+
+
+def _person(
+    person: _PersonPlan, user: User, people: list[Person | None], levels: dict[str, Level]
+) -> Person:
+    return Person(
+        name=person.name,
+        email=user.email,
+        level=levels[person.level],
+        manager=people[person.manager] if person.manager is not None else None,
+        user=user,
+        start_date=person.start_date,
+    )
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(9), tzinfo=UTC)
+
+
+def _free_username(stem: str) -> str:
+    taken = set(User.objects.filter(username__startswith=stem).values_list("username", flat=True))
+    username, number = stem, 1
+    while username in taken:
+        number += 1
+        username = f"{stem}{number}"
+    return username

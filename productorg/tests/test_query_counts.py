@@ -1,0 +1,49 @@
+"""Pages keep a bounded number of SQL queries as the organisation grows.
+
+Each page is measured on the small demo and on three times its data, under the same bound.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from productorg.demo import generator
+
+# One bound per page for both sizes: a query per row would blow it at once.
+MAX_QUERIES = {
+    "/": 10,
+    "/initiatives/": 9,
+    "/initiatives/?category=growth&status=in_progress&q=a&page=2": 9,
+    "/org-chart/": 6,
+    "/people/": 6,
+    "/teams/": 6,
+}
+
+
+@pytest.fixture(scope="module", params=[1, 3], ids=["small", "small-x3"])
+def demo_org(request, django_db_setup, django_db_blocker):
+    # Built once per size and rolled back at the end; each test runs in a savepoint inside.
+    with django_db_blocker.unblock(), transaction.atomic():
+        size = generator.SIZES["small"].scaled(request.param)
+        generator.demo_organisation_create(size=size, seed=7)
+        yield request.param
+        transaction.set_rollback(True)
+
+
+def account(role: str) -> str:
+    found = next(account for account in generator.demo_accounts() if account.role == role)
+    return found.username
+
+
+@pytest.mark.parametrize("role", ["CPO", "Director", "Group PM", "PM", "Stakeholder", "Admin"])
+@pytest.mark.parametrize("url", list(MAX_QUERIES))
+def test_pages_stay_within_their_query_bound_as_data_grows(
+    demo_org, db, client, django_user_model, django_assert_max_num_queries, role, url
+):
+    client.force_login(django_user_model.objects.get(username=account(role)))
+    with django_assert_max_num_queries(MAX_QUERIES[url]):
+        response = client.get(url)
+    assert response.status_code in {200, 404}
+    if role != "Stakeholder" or url not in {"/org-chart/", "/people/"}:
+        assert response.status_code == 200
