@@ -220,6 +220,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "productorg" / "static"]
 # Development serves static files straight from the apps; production from collectstatic's copy.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:

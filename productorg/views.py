@@ -28,11 +28,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home/leader.html", context)
     if role == Role.PRODUCT_MANAGER:
         teams = people_selectors.teams_of_product_manager(user=user)
-        initiatives = strategy_selectors.initiatives_visible_to(user=user).filter(team__in=teams)
+        initiatives = strategy_selectors.initiatives_of_teams(user=user, teams=teams)
         return render(
-            request,
-            "home/product_manager.html",
-            {"teams": teams, "initiatives": initiatives.order_by("status", "title")},
+            request, "home/product_manager.html", {"teams": teams, "initiatives": initiatives}
         )
     mix = strategy_selectors.effort_by_category(user=user)
     return render(

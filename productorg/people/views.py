@@ -5,7 +5,11 @@ from django.shortcuts import render
 
 from productorg.accounts import permissions
 from productorg.people import selectors
-from productorg.strategy.selectors import effort_by_category, initiatives_filtered
+from productorg.strategy.selectors import (
+    effort_by_category,
+    initiatives_filtered,
+    initiatives_of_teams,
+)
 
 
 def people_list(request: HttpRequest) -> HttpResponse:
@@ -41,7 +45,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     team = selectors.team_detail(user=request.user, team_id=team_id)
     if team is None:
         raise Http404
-    initiatives = initiatives_filtered(user=request.user, team_id=team.pk)
+    initiatives = initiatives_of_teams(user=request.user, teams=[team])
     mix = effort_by_category(user=request.user, teams=[team])
     return render(
         request,

@@ -21,10 +21,10 @@ CATEGORY_COLOURS = {
 }
 
 
-def category_share_bars(shares: Sequence[CategoryShare], *, width: int = 480) -> SafeString:
+def category_share_bars(shares: Sequence[CategoryShare], *, width: int = 520) -> SafeString:
     """Horizontal bars of each work category's share of effort, labelled with % and weeks."""
-    row_height, label_width, gap = 28, 190, 8
-    bar_space = width - label_width - 110
+    row_height, label_width, gap = 28, 220, 8
+    bar_space = width - label_width - 120
     height = len(shares) * (row_height + gap) + gap
     rows = []
     for index, share in enumerate(shares):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from productorg.accounts import permissions
 from productorg.strategy.models import Initiative, Objective, WorkCategory
@@ -22,6 +22,25 @@ ACTIVE_STATUSES = [
     Initiative.Status.PLANNED,
     Initiative.Status.IN_PROGRESS,
 ]
+
+
+# What a team looks at first: work under way, then what comes next, then what is finished.
+STATUS_ORDER = Case(
+    *(
+        When(status=status, then=Value(position))
+        for position, status in enumerate(
+            [
+                Initiative.Status.IN_PROGRESS,
+                Initiative.Status.PLANNED,
+                Initiative.Status.DISCOVERY,
+                Initiative.Status.IDEA,
+                Initiative.Status.DONE,
+                Initiative.Status.DROPPED,
+            ]
+        )
+    ),
+    output_field=IntegerField(),
+)
 
 
 def initiatives_visible_to(*, user: User) -> QuerySet[Initiative]:
@@ -58,6 +77,15 @@ def initiatives_filtered(
     return initiatives.order_by("title", "pk")
 
 
+def initiatives_of_teams(*, user: User, teams: QuerySet[Team] | list[Team]) -> QuerySet[Initiative]:
+    """A team's board: work under way first, then what comes next, finished work last."""
+    return (
+        initiatives_visible_to(user=user)
+        .filter(team__in=teams)
+        .order_by(STATUS_ORDER, "-value_estimate", "title")
+    )
+
+
 def initiative_detail(*, user: User, initiative_id: int) -> Initiative | None:
     return (
         initiatives_visible_to(user=user)
@@ -76,7 +104,9 @@ class CategoryShare:
     count: int
 
 
-def effort_by_category(*, user: User, teams: QuerySet[Team] | None = None) -> list[CategoryShare]:
+def effort_by_category(
+    *, user: User, teams: QuerySet[Team] | list[Team] | None = None
+) -> list[CategoryShare]:
     """Active effort per work category and its share of the total, in category order."""
     initiatives = initiatives_visible_to(user=user).filter(status__in=ACTIVE_STATUSES)
     if teams is not None:
