@@ -23,6 +23,7 @@ from django.db import transaction
 from productorg.accounts.models import User
 from productorg.demo import catalogue
 from productorg.people.models import Level, Person, Team
+from productorg.people.services import ladder_ensure
 from productorg.strategy.models import (
     Health,
     Initiative,
@@ -668,6 +669,7 @@ def _objectives_for(
 
 def _write(plan: _Plan, report: Callable[[float], None]) -> None:
     password = make_password(demo_password())  # once: hashing is slow by design
+    ladder_ensure()
     levels = {level.code: level for level in Level.objects.all()}
 
     users = [_user(person, password, User.Kind.MEMBER) for person in plan.people]

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 
+from productorg.people.levels import LADDER
 from productorg.people.models import Level, Person
 
 
@@ -35,3 +36,11 @@ def person_set_manager(*, person: Person, manager: Person | None) -> Person:
     person.full_clean(validate_unique=False, validate_constraints=False)
     person.save(update_fields=["manager"])
     return person
+
+
+def ladder_ensure() -> None:
+    """Create any rung of the career ladder that is missing (a migration creates them first)."""
+    for code, name, rank, track in LADDER:
+        Level.objects.get_or_create(
+            code=code, defaults={"name": name, "rank": rank, "track": track}
+        )

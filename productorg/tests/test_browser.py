@@ -92,3 +92,23 @@ def test_pm_signs_in_and_sees_their_team_and_its_initiatives(page, live_server, 
     screenshots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(screenshots / "pm-home.png"), full_page=True)
     assert (screenshots / "pm-home.png").stat().st_size > 0
+
+
+def test_typing_a_search_narrows_the_initiatives_in_place(page, live_server, org):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/initiatives/")
+    page.fill("input[name=username]", "sam")
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/initiatives/")
+    expect(page.get_by_text("3 initiatives")).to_be_visible()
+
+    page.evaluate("window.notReloaded = true")
+    page.fill("input[name=q]", "dunning")
+    expect(page.get_by_text("1 initiative", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Invoice dunning")).to_be_visible()
+    expect(page.get_by_role("link", name="One-click reorder")).to_have_count(0)
+    # htmx swapped the results in: the page itself never reloaded, and the URL can be shared.
+    assert page.evaluate("window.notReloaded") is True
+    assert "q=dunning" in page.url
