@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import sqlite_concurrency
+from bench import pages, sqlite_concurrency
 
 
 def main(argv: list[str]) -> int:
-    return sqlite_concurrency.main(argv)
+    status = sqlite_concurrency.main(argv)
+    print()
+    return status or pages.main([])
 
 
 if __name__ == "__main__":
