@@ -77,15 +77,19 @@ def page(chromium, live_server, monkeypatch) -> Iterator:
             connections.close_all()
 
 
+def sign_in(page, live_server, username: str, then: str = "/") -> None:
+    """Sign in through the login form, as a person would, and wait for the next page."""
+    page.goto(f"{live_server.url}/accounts/login/?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{then}")
+
+
 def test_pm_signs_in_and_sees_their_team_and_its_initiatives(page, live_server, org):
     from playwright.sync_api import expect
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "pia")
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.click("button[type=submit]")
-
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, "pia")
     expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
     expect(page.get_by_text("One-click reorder")).to_be_visible()
     screenshots = Path(settings.VAR_DIR) / "screenshots"
@@ -97,11 +101,7 @@ def test_pm_signs_in_and_sees_their_team_and_its_initiatives(page, live_server, 
 def test_typing_a_search_narrows_the_initiatives_in_place(page, live_server, org):
     from playwright.sync_api import expect
 
-    page.goto(f"{live_server.url}/accounts/login/?next=/initiatives/")
-    page.fill("input[name=username]", "sam")
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/initiatives/")
+    sign_in(page, live_server, "sam", then="/initiatives/")
     expect(page.get_by_text("3 initiatives")).to_be_visible()
 
     page.evaluate("window.notReloaded = true")
