@@ -190,7 +190,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "productorg.accounts.backends.UsernameOrEmailBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

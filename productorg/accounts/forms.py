@@ -6,5 +6,6 @@ from django.contrib.auth.forms import AuthenticationForm
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That username and password do not match. Both are case-sensitive.",
+        "invalid_login": "That username (or email) and password do not match. "
+        "The password is case-sensitive.",
     }

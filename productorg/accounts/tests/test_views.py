@@ -27,6 +27,14 @@ def test_member_signs_in_with_the_demo_password_and_lands_home(client, org, axes
     assert client.get("/").status_code == 200
 
 
+def test_member_can_sign_in_with_their_email_address_in_any_case(client, org, axes_reset):
+    response = client.post(
+        LOGIN, {"username": "PIA@example.com", "password": settings.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(org.pia.user.pk)
+
+
 def test_wrong_password_shows_a_form_error(client, org, axes_reset):
     response = client.post(LOGIN, {"username": "pia", "password": "not-it"})
     assert response.status_code == 200
