@@ -15,13 +15,16 @@ import pytest
 
 from productorg.accounts.models import User
 from productorg.factories import (
+    CompetencyCategoryFactory,
+    CompetencyFactory,
+    ExpectationFactory,
     InitiativeFactory,
     PersonFactory,
     TeamFactory,
     UserFactory,
     level,
 )
-from productorg.people.models import Person, Team
+from productorg.people.models import Competency, CompetencyCategory, Person, Team
 
 
 @dataclass
@@ -85,6 +88,45 @@ def org(db) -> Org:
         search=search,
         billing=billing,
     )
+
+
+@dataclass
+class Framework:
+    craft: CompetencyCategory
+    leadership: CompetencyCategory
+    discovery: Competency
+    delivery: Competency
+    coaching: Competency
+    hiring: Competency
+
+    @property
+    def competencies(self) -> list[Competency]:
+        return [self.discovery, self.delivery, self.coaching, self.hiring]
+
+
+@pytest.fixture
+def framework(db) -> Framework:
+    """A small career framework: two craft and two people-leadership competencies.
+
+    Expectations exist for PM, Senior PM and Group PM only, so lookups for other levels
+    exercise the fall-back to the nearest lower level.
+    """
+    craft = CompetencyCategoryFactory(code="craft", name="Craft and execution", position=1)
+    leadership = CompetencyCategoryFactory(
+        code="people-leadership", name="People leadership", position=5, manager_track_only=True
+    )
+    discovery = CompetencyFactory(category=craft, code="discovery", name="Product discovery")
+    delivery = CompetencyFactory(category=craft, code="delivery", name="Delivery")
+    coaching = CompetencyFactory(
+        category=leadership, code="coaching", name="Coaching PMs", leadership=True
+    )
+    hiring = CompetencyFactory(
+        category=leadership, code="hiring", name="Hiring and onboarding", leadership=True
+    )
+    for competency in [discovery, delivery, coaching, hiring]:
+        for code in ["pm", "senior-pm", "group-pm"]:
+            ExpectationFactory(competency=competency, level=level(code))
+    return Framework(craft, leadership, discovery, delivery, coaching, hiring)
 
 
 @pytest.fixture

@@ -6,7 +6,14 @@ import factory
 from django.conf import settings
 
 from productorg.accounts.models import User
-from productorg.people.models import Level, Person, Team
+from productorg.people.models import (
+    Competency,
+    CompetencyCategory,
+    Expectation,
+    Level,
+    Person,
+    Team,
+)
 from productorg.people.services import ladder_ensure
 from productorg.strategy.models import Initiative, Objective, WorkCategory
 
@@ -68,3 +75,31 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     category = WorkCategory.FEATURE
     effort_estimate = 10
     value_estimate = 100
+
+
+class CompetencyCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompetencyCategory
+
+    code = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.Sequence(lambda n: f"Category {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class CompetencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Competency
+
+    category = factory.SubFactory(CompetencyCategoryFactory)
+    code = factory.Sequence(lambda n: f"competency-{n}")
+    name = factory.Sequence(lambda n: f"Competency {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ExpectationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expectation
+
+    competency = factory.SubFactory(CompetencyFactory)
+    level = factory.LazyFunction(lambda: level("pm"))
+    text = factory.LazyAttribute(lambda e: f"{e.competency.name} as expected at {e.level.name}.")

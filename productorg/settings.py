@@ -145,6 +145,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "productorg.accounts.context_processors.role",
             ],
+            "builtins": ["productorg.text"],
         },
     },
 ]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from productorg.accounts.models import User
-    from productorg.people.models import Person
+    from productorg.people.models import Feedback, Person
 
 
 class Role(StrEnum):
@@ -105,3 +105,64 @@ def can_see_directory(user: User) -> bool:
 
 def can_view_person(user: User, person: Person) -> bool:
     return person.pk in visible_person_ids(user)
+
+
+# People data proper (assessments, growth plans, feedback, 1:1s). Admins see it only as meta.
+
+
+def _is_admin(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.kind == user.Kind.ADMIN)
+
+
+def growth_readable_person_ids(user: User) -> set[int]:
+    """Whose assessments and growth plans the user may read: themselves and everyone below.
+
+    Managers above the direct manager read only; admins and stakeholders read none.
+    """
+    if _is_admin(user) or person_of(user) is None:
+        return set()
+    return visible_person_ids(user)
+
+
+def can_read_growth(user: User, person: Person) -> bool:
+    return person.pk in growth_readable_person_ids(user)
+
+
+def can_write_growth(user: User, person: Person) -> bool:
+    """The person (self-assessment, own growth plan) and their direct manager may write."""
+    me = person_of(user)
+    if me is None or _is_admin(user):
+        return False
+    return person.pk == me.pk or person.manager_id == me.pk
+
+
+def can_manage(user: User, person: Person) -> bool:
+    """Only the direct manager assesses a person as their manager."""
+    me = person_of(user)
+    return me is not None and person.manager_id == me.pk and not _is_admin(user)
+
+
+def can_read_one_on_one_content(user: User, manager_id: int, report_id: int) -> bool:
+    """1:1 content is for its two participants only: not higher managers, not admins."""
+    me = person_of(user)
+    return me is not None and me.pk in {manager_id, report_id}
+
+
+def can_read_one_on_one_meta(user: User, manager_id: int, report_id: int) -> bool:
+    """That a 1:1 happened, when and how often: participants, managers above, admins."""
+    if _is_admin(user):
+        return True
+    ids = visible_person_ids(user)
+    return manager_id in ids or report_id in ids
+
+
+def can_read_feedback(user: User, feedback: Feedback) -> bool:
+    """The giver; the recipient and their managers above, or the direct manager alone."""
+    me = person_of(user)
+    if me is None or _is_admin(user):
+        return False
+    if me.pk == feedback.giver_id:
+        return True
+    if feedback.visibility == feedback.Visibility.MANAGERS_ONLY:
+        return feedback.recipient.manager_id == me.pk
+    return feedback.recipient_id in visible_person_ids(user)

@@ -11,4 +11,7 @@ urlpatterns = [
     path("org-chart/", views.org_chart, name="org-chart"),
     path("teams/", views.team_list, name="team-list"),
     path("teams/<int:team_id>/", views.team_detail, name="team-detail"),
+    # Career framework routes (framework area).
+    # Growth routes: my growth, assessments, growth plans, feedback, readiness (growth area).
+    # 1:1 routes (one-on-ones area).
 ]

@@ -17,6 +17,9 @@ class Level(models.Model):
     name = models.CharField(max_length=64, unique=True)
     rank = models.PositiveSmallIntegerField(unique=True)
     track = models.CharField(max_length=16, choices=Track.choices)
+    scope_of_impact = models.CharField(
+        max_length=200, blank=True, help_text="e.g. a feature, a product area, the whole org."
+    )
 
     class Meta:
         ordering = ["rank"]
