@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,11 +25,15 @@ def _setup_django() -> None:
 
 @app.command()
 def migrate() -> None:
-    """Create or update the database tables."""
+    """Create or update the database tables; a fresh database gets the shipped career framework."""
     _setup_django()
     from django.core.management import call_command
 
+    from productorg.people.services import framework_ensure_default
+
     call_command("migrate", interactive=False, verbosity=1)
+    if framework_ensure_default():
+        typer.echo("Loaded the shipped career framework.")
 
 
 @app.command()
@@ -140,6 +145,71 @@ def createadmin(
         raise typer.Exit(code=1) from error
     admin_create(username=username, email=email, password=password)
     typer.echo(f"Administrator {username} created.")
+
+
+framework_app = typer.Typer(
+    help="The career framework: export it as YAML, or import a YAML file.",
+    no_args_is_help=True,
+)
+app.add_typer(framework_app, name="framework")
+
+
+@framework_app.command("export")
+def framework_export(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False, help="Write to this file, not stdout."),
+    ] = None,
+) -> None:
+    """Write the career framework as YAML that `productorg framework import` reads back."""
+    _setup_django()
+    from productorg.people.services import framework_export as export
+
+    text = export()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote the career framework to {output}.", err=True)
+
+
+@framework_app.command("import")
+def framework_import(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A YAML file.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and show the changes; save nothing.")
+    ] = False,
+) -> None:
+    """Make the career framework match a YAML file: all of it, or nothing if it has errors.
+
+    Competencies are matched by code. One that people were rated on cannot be removed.
+    """
+    _setup_django()
+    from productorg.people.services import FrameworkError
+    from productorg.people.services import framework_import as import_
+
+    try:
+        summary = import_(text=file.read_text(encoding="utf-8-sig"), dry_run=dry_run)
+    except UnicodeDecodeError as error:
+        typer.echo(f"{file} is not UTF-8 text.", err=True)
+        raise typer.Exit(code=1) from error
+    except FrameworkError as error:
+        for problem in error.errors:
+            where = f"{file}:{problem.line}" if problem.line else str(file)
+            typer.echo(f"{where}: {problem.message}", err=True)
+        typer.echo("Nothing was imported.", err=True)
+        raise typer.Exit(code=1) from error
+    for kind, changes in summary.kinds.items():
+        typer.echo(
+            f"  {kind:<13} {changes.created} created, {changes.updated} updated, "
+            f"{changes.removed} removed, {changes.unchanged} unchanged"
+        )
+    if dry_run:
+        typer.echo("Dry run: nothing was saved. Run again without --dry-run to import.")
+    else:
+        typer.echo(f"Imported the career framework: {summary}.")
 
 
 def main() -> None:

@@ -22,8 +22,10 @@ from django.db import transaction
 
 from productorg.accounts.models import User
 from productorg.demo import catalogue
+from productorg.demo.growth import growth_demo_create
+from productorg.demo.one_on_ones import one_on_ones_demo_create
 from productorg.people.models import Level, Person, Team
-from productorg.people.services import ladder_ensure
+from productorg.people.services import framework_ensure_default, ladder_ensure
 from productorg.strategy.models import (
     Health,
     Initiative,
@@ -203,6 +205,8 @@ def demo_organisation_create(
         )
         report(0.05)
         _write(plan, report)
+        growth_demo_create(seed=seed, today=REFERENCE_DATE)
+        one_on_ones_demo_create(seed=seed, today=REFERENCE_DATE)
     report(1.0)
 
 
@@ -668,6 +672,7 @@ def _objectives_for(
 
 
 def _write(plan: _Plan, report: Callable[[float], None]) -> None:
+    framework_ensure_default()
     password = make_password(demo_password())  # once: hashing is slow by design
     ladder_ensure()
     levels = {level.code: level for level in Level.objects.all()}

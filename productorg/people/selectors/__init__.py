@@ -2,6 +2,39 @@
 
 from __future__ import annotations
 
+from productorg.people.selectors.framework import (
+    ExpectationView,
+    FrameworkView,
+    can_change_framework,
+    can_read_framework,
+    expectations_for_level,
+    framework_for,
+)
+from productorg.people.selectors.growth import (
+    AssessmentDetail,
+    FeedbackPage,
+    GrowthOverview,
+    GrowthPlanView,
+    assessment_detail,
+    assessments_readable,
+    feedback_page,
+    feedback_readable,
+    growth_overview,
+    growth_plan_detail,
+    growth_plan_open,
+)
+from productorg.people.selectors.one_on_ones import (
+    OVERDUE_GRACE_DAYS,
+    MeetingDetail,
+    MyOneOnOnes,
+    OneOnOneDetail,
+    OneOnOneSummary,
+    PairCadence,
+    meeting_detail,
+    one_on_one_cadence_for_leader,
+    one_on_one_detail,
+    one_on_ones_for,
+)
 from productorg.people.selectors.org import (
     SPAN_OF_CONTROL_MAX,
     SPAN_OF_CONTROL_MIN,
@@ -21,11 +54,38 @@ from productorg.people.selectors.org import (
 )
 
 __all__ = [
+    "AssessmentDetail",
+    "FeedbackPage",
+    "GrowthOverview",
+    "GrowthPlanView",
+    "assessment_detail",
+    "assessments_readable",
+    "feedback_page",
+    "feedback_readable",
+    "growth_overview",
+    "growth_plan_detail",
+    "growth_plan_open",
+    "ExpectationView",
+    "FrameworkView",
+    "can_change_framework",
+    "can_read_framework",
+    "expectations_for_level",
+    "framework_for",
     "LevelCount",
+    "MeetingDetail",
+    "MyOneOnOnes",
+    "OVERDUE_GRACE_DAYS",
+    "OneOnOneDetail",
+    "OneOnOneSummary",
+    "PairCadence",
     "OrgNode",
     "SPAN_OF_CONTROL_MAX",
     "SPAN_OF_CONTROL_MIN",
     "Span",
+    "meeting_detail",
+    "one_on_one_cadence_for_leader",
+    "one_on_one_detail",
+    "one_on_ones_for",
     "org_chart",
     "people_by_level",
     "people_visible_to",

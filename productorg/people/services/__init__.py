@@ -2,6 +2,43 @@
 
 from __future__ import annotations
 
+from productorg.people.services.framework import (
+    FrameworkDocument,
+    FrameworkError,
+    FrameworkProblem,
+    ImportSummary,
+    framework_ensure_default,
+    framework_export,
+    framework_import,
+    framework_parse,
+)
+from productorg.people.services.growth import (
+    AssessmentLocked,
+    GrowthError,
+    GrowthNotAllowed,
+    StaleGrowthPlan,
+    assessment_rate,
+    assessment_start,
+    assessment_submit,
+    feedback_give,
+    growth_goal_to_agenda,
+    growth_plan_create,
+    growth_plan_update,
+)
+from productorg.people.services.one_on_ones import (
+    OneOnOneNotFound,
+    action_item_add,
+    action_item_complete,
+    agenda_item_add,
+    agenda_item_toggle_discussed,
+    meeting_schedule,
+    meeting_set_held,
+    one_on_one_set_cadence,
+    one_on_one_start,
+    private_note_save,
+    shared_note_add,
+    shared_note_edit,
+)
 from productorg.people.services.org import (
     ladder_ensure,
     person_create,
@@ -9,7 +46,38 @@ from productorg.people.services.org import (
 )
 
 __all__ = [
+    "AssessmentLocked",
+    "GrowthError",
+    "GrowthNotAllowed",
+    "StaleGrowthPlan",
+    "assessment_rate",
+    "assessment_start",
+    "assessment_submit",
+    "feedback_give",
+    "growth_goal_to_agenda",
+    "growth_plan_create",
+    "growth_plan_update",
+    "FrameworkDocument",
+    "FrameworkError",
+    "FrameworkProblem",
+    "ImportSummary",
+    "framework_ensure_default",
+    "framework_export",
+    "framework_import",
+    "framework_parse",
+    "OneOnOneNotFound",
+    "action_item_add",
+    "action_item_complete",
+    "agenda_item_add",
+    "agenda_item_toggle_discussed",
     "ladder_ensure",
+    "meeting_schedule",
+    "meeting_set_held",
+    "one_on_one_set_cadence",
+    "one_on_one_start",
     "person_create",
     "person_set_manager",
+    "private_note_save",
+    "shared_note_add",
+    "shared_note_edit",
 ]

@@ -1,0 +1,500 @@
+"""Writes to growth data: assessments, growth plans and feedback.
+
+Every service takes the acting user and checks the rules of DESIGN.md again, whatever the face
+checked before: the person writes their self-assessment and growth plan, their direct manager
+writes the manager assessment and the growth plan too, managers above only read. A write the
+rules refuse raises a `GrowthError` whose message says why (and `field` names the form field at
+fault); faces show it. Who may not even read the data gets a 404 from the face before this.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from productorg.accounts import permissions
+from productorg.accounts.permissions import Role
+from productorg.people.models import (
+    AgendaItem,
+    Assessment,
+    Competency,
+    Feedback,
+    GrowthAction,
+    GrowthGoal,
+    GrowthPlan,
+    Level,
+    Meeting,
+    OneOnOne,
+    Person,
+    Rating,
+    manager_chain_ids,
+)
+from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
+from productorg.people.services import one_on_ones
+
+if TYPE_CHECKING:
+    from productorg.accounts.models import User
+
+OPEN_PLAN_STATUSES = (GrowthPlan.Status.DRAFT, GrowthPlan.Status.ACTIVE)
+TITLE_MAX_LENGTH = GrowthGoal._meta.get_field("title").max_length
+
+
+class GrowthError(Exception):
+    """A growth write the rules refuse; the message is for the user, `field` names the input."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class GrowthNotAllowed(GrowthError):
+    """The user may read this growth data but not write it (faces answer 403)."""
+
+
+class AssessmentLocked(GrowthError):
+    """A submitted assessment is read-only."""
+
+
+class StaleGrowthPlan(GrowthError):
+    """The plan changed since the user loaded it; `current` is the plan as it is now."""
+
+    def __init__(self, current: GrowthPlan) -> None:
+        who = current.updated_by.name if current.updated_by else "Someone"
+        super().__init__(
+            f"{who} changed this growth plan while you were editing it, so your change was not "
+            "saved. Their version is shown; your input is kept — check it and save again."
+        )
+        self.current = current
+
+
+def _me(user: User) -> Person:
+    me = permissions.person_of(user)
+    if me is None or permissions.role_of(user) == Role.ADMIN:
+        raise GrowthNotAllowed("Only members of the product org write growth data.")
+    return me
+
+
+# Assessments.
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    """One competency's rating in a form: a score 1-4 (or None while a draft) and evidence."""
+
+    score: int | None
+    evidence: str = ""
+
+
+@transaction.atomic
+def assessment_start(
+    *, user: User, person: Person, kind: str, peer: Person | None = None
+) -> Assessment:
+    """Start (or pick up the open draft of) an assessment of `person`.
+
+    Self: only the person. Manager: only their direct manager. Peer: their direct manager asks
+    `peer` — anyone active who is neither the person nor above them — who then writes it.
+    """
+    me = _me(user)
+    if kind == Assessment.Kind.SELF:
+        if person.pk != me.pk:
+            raise GrowthNotAllowed(
+                f"Only {person.name} writes their self-assessment.", field="kind"
+            )
+        author = me
+    elif kind == Assessment.Kind.MANAGER:
+        if not permissions.can_manage(user, person):
+            raise GrowthNotAllowed(
+                f"Only {person.name}'s direct manager writes their manager assessment: you do "
+                "not manage them.",
+                field="kind",
+            )
+        author = me
+    elif kind == Assessment.Kind.PEER:
+        if not permissions.can_manage(user, person):
+            raise GrowthNotAllowed(
+                f"Only {person.name}'s direct manager asks for a peer assessment.", field="kind"
+            )
+        if peer is None:
+            raise GrowthError("Choose the peer who will write the assessment.", field="peer")
+        if not peer.active or peer.pk in manager_chain_ids(person.pk):
+            raise GrowthError(
+                f"{peer.name} cannot write a peer assessment of {person.name}: a peer is "
+                "someone other than the person and the managers above them.",
+                field="peer",
+            )
+        author = peer
+    else:
+        raise GrowthError("Choose self, manager or peer assessment.", field="kind")
+    draft = Assessment.objects.filter(
+        person=person, author=author, kind=kind, status=Assessment.Status.DRAFT
+    ).first()
+    if draft is not None:
+        return draft
+    return Assessment.objects.create(person=person, author=author, kind=kind, level=person.level)
+
+
+def _editable(user: User, assessment: Assessment) -> Person:
+    me = _me(user)
+    if assessment.author_id != me.pk:
+        raise GrowthNotAllowed("Only the author of an assessment edits it.")
+    # Read the status afresh and lock the row: a submit in another tab must win cleanly.
+    status = (
+        Assessment.objects.select_for_update()
+        .filter(pk=assessment.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != Assessment.Status.DRAFT:
+        raise AssessmentLocked(
+            "This assessment has been submitted and is read-only: nothing was changed."
+        )
+    return me
+
+
+def _check_ratings(ratings: Mapping[int, RatingInput], competencies: dict[int, Competency]):
+    for competency_id, rating in ratings.items():
+        competency = competencies.get(competency_id)
+        if competency is None:
+            raise GrowthError("A rating names a competency that does not exist.", field="score")
+        if rating.score is not None and rating.score not in Rating.Score.values:
+            raise GrowthError(
+                f"{competency.name}: a rating is 1 (below) to 4 (next level), not {rating.score}.",
+                field=f"score_{competency_id}",
+            )
+        if len(rating.evidence) > EVIDENCE_MAX_LENGTH:
+            raise GrowthError(
+                f"{competency.name}: the evidence is {len(rating.evidence):,} characters long; "
+                f"at most {EVIDENCE_MAX_LENGTH:,} fit.",
+                field=f"evidence_{competency_id}",
+            )
+
+
+@transaction.atomic
+def assessment_rate(
+    *,
+    user: User,
+    assessment: Assessment,
+    ratings: Mapping[int, RatingInput],
+    summary: str = "",
+) -> Assessment:
+    """Save a draft's ratings and evidence (a competency without score or evidence is cleared)."""
+    _editable(user, assessment)
+    competencies = Competency.objects.in_bulk()
+    _check_ratings(ratings, competencies)
+    if len(summary) > EVIDENCE_MAX_LENGTH:
+        raise GrowthError(
+            f"The summary is {len(summary):,} characters long; at most {EVIDENCE_MAX_LENGTH:,} "
+            "fit.",
+            field="summary",
+        )
+    existing = {rating.competency_id: rating for rating in assessment.ratings.all()}
+    changed, created, cleared = [], [], []
+    for competency_id, rating_input in ratings.items():
+        evidence = rating_input.evidence.strip()
+        rating = existing.get(competency_id)
+        if rating_input.score is None:
+            if evidence:
+                competency = competencies[competency_id]
+                raise GrowthError(
+                    f"{competency.name}: choose a rating to go with the evidence.",
+                    field=f"score_{competency_id}",
+                )
+            if rating is not None:
+                cleared.append(rating.pk)
+            continue
+        if rating is None:
+            created.append(
+                Rating(
+                    assessment=assessment,
+                    competency_id=competency_id,
+                    score=rating_input.score,
+                    evidence=evidence,
+                )
+            )
+        elif (rating.score, rating.evidence) != (rating_input.score, evidence):
+            rating.score, rating.evidence = rating_input.score, evidence
+            changed.append(rating)
+    Rating.objects.filter(pk__in=cleared).delete()
+    Rating.objects.bulk_create(created)
+    Rating.objects.bulk_update(changed, ["score", "evidence"])
+    assessment.summary = summary.strip()
+    assessment.save(update_fields=["summary", "updated_at"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, user: User, assessment: Assessment) -> Assessment:
+    """Submit a draft: every competency must be rated; afterwards it is read-only."""
+    _editable(user, assessment)
+    rated = set(assessment.ratings.values_list("competency_id", flat=True))
+    missing = [c.name for c in Competency.objects.all() if c.pk not in rated]
+    if missing:
+        raise GrowthError(
+            "Rate every competency before submitting; still unrated: " + ", ".join(missing) + ".",
+            field="score",
+        )
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    return assessment
+
+
+# Growth plans.
+
+
+def _writer(user: User, person: Person) -> Person:
+    me = _me(user)
+    if not permissions.can_write_growth(user, person):
+        raise GrowthNotAllowed(
+            f"Only {person.name} and their direct manager edit their growth plan; you may read it."
+        )
+    return me
+
+
+def _plan_claim(*, user: User, plan: GrowthPlan, version: int) -> Person:
+    """Take the next version of the plan, or refuse when `version` is not the current one.
+
+    The conditional update is the optimistic lock: of two saves based on the same version,
+    exactly one matches the row, and the other learns what changed instead of overwriting it.
+    """
+    me = _writer(user, plan.person)
+    current_status = GrowthPlan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
+    if current_status not in OPEN_PLAN_STATUSES:
+        raise GrowthError(
+            "This growth plan is closed and kept as it was; start a new one to change course."
+        )
+    claimed = GrowthPlan.objects.filter(pk=plan.pk, version=version).update(
+        version=F("version") + 1, updated_by=me, updated_at=timezone.now()
+    )
+    if not claimed:
+        raise StaleGrowthPlan(
+            GrowthPlan.objects.select_related("updated_by", "target_level").get(pk=plan.pk)
+        )
+    plan.version = version + 1
+    plan.updated_by = me
+    return me
+
+
+@transaction.atomic
+def growth_plan_create(
+    *, user: User, person: Person, target_level: Level, summary: str = ""
+) -> GrowthPlan:
+    """Start the person's growth plan; a person has one open plan at a time."""
+    me = _writer(user, person)
+    # Lock the person so two people starting a plan at once make one plan, not two.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    if GrowthPlan.objects.filter(person=person, status__in=OPEN_PLAN_STATUSES).exists():
+        raise GrowthError(
+            f"{person.name} already has an open growth plan: edit it, or close it first.",
+            field="target_level",
+        )
+    if target_level.rank < person.level.rank:
+        raise GrowthError(
+            "A growth plan aims at the person's level or one above it.", field="target_level"
+        )
+    return GrowthPlan.objects.create(
+        person=person,
+        target_level=target_level,
+        summary=summary.strip(),
+        status=GrowthPlan.Status.ACTIVE,
+        updated_by=me,
+    )
+
+
+@transaction.atomic
+def growth_plan_update(
+    *,
+    user: User,
+    plan: GrowthPlan,
+    version: int,
+    target_level: Level,
+    status: str,
+    summary: str,
+) -> GrowthPlan:
+    """Change a plan's target level, status and summary, if nobody changed it meanwhile."""
+    if target_level.rank < plan.person.level.rank:
+        raise GrowthError(
+            "A growth plan aims at the person's level or one above it.", field="target_level"
+        )
+    if status not in GrowthPlan.Status.values:
+        raise GrowthError("Choose a status from the list.", field="status")
+    _plan_claim(user=user, plan=plan, version=version)
+    plan.target_level, plan.status, plan.summary = target_level, status, summary.strip()
+    plan.save(update_fields=["target_level", "status", "summary", "updated_at"])
+    return plan
+
+
+def _title(title: str, *, what: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise GrowthError(f"Give the {what} a title.", field="title")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise GrowthError(
+            f"The {what}'s title is {len(title)} characters long; at most {TITLE_MAX_LENGTH} fit.",
+            field="title",
+        )
+    return title
+
+
+@transaction.atomic
+def growth_goal_add(
+    *,
+    user: User,
+    plan: GrowthPlan,
+    version: int,
+    title: str,
+    competency: Competency | None = None,
+    description: str = "",
+) -> GrowthGoal:
+    """Add a goal, optionally tied to a competency, at the end of the plan."""
+    title = _title(title, what="goal")
+    _plan_claim(user=user, plan=plan, version=version)
+    last = plan.goals.order_by("-position").values_list("position", flat=True).first()
+    return GrowthGoal.objects.create(
+        plan=plan,
+        title=title,
+        competency=competency,
+        description=description.strip(),
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def growth_goal_set_status(
+    *, user: User, goal: GrowthGoal, version: int, status: str
+) -> GrowthGoal:
+    """Move a goal to not started, in progress or done."""
+    if status not in GrowthGoal.Status.values:
+        raise GrowthError("Choose a status from the list.", field="status")
+    _plan_claim(user=user, plan=goal.plan, version=version)
+    goal.status = status
+    goal.save(update_fields=["status"])
+    return goal
+
+
+@transaction.atomic
+def growth_goal_delete(*, user: User, goal: GrowthGoal, version: int) -> None:
+    """Remove a goal and its actions from the plan."""
+    _plan_claim(user=user, plan=goal.plan, version=version)
+    goal.delete()
+
+
+@transaction.atomic
+def growth_action_add(
+    *,
+    user: User,
+    goal: GrowthGoal,
+    version: int,
+    title: str,
+    due_date: datetime.date | None = None,
+) -> GrowthAction:
+    """Add an action with an optional due date to a goal."""
+    title = _title(title, what="action")
+    _plan_claim(user=user, plan=goal.plan, version=version)
+    return GrowthAction.objects.create(goal=goal, title=title, due_date=due_date)
+
+
+@transaction.atomic
+def growth_action_set_done(
+    *, user: User, action: GrowthAction, version: int, done: bool
+) -> GrowthAction:
+    """Tick an action off, or open it again."""
+    _plan_claim(user=user, plan=action.goal.plan, version=version)
+    action.done = done
+    action.done_at = timezone.now() if done else None
+    action.save(update_fields=["done", "done_at"])
+    return action
+
+
+@transaction.atomic
+def growth_goal_to_agenda(*, user: User, goal: GrowthGoal) -> AgendaItem:
+    """Put a goal on the next 1:1 of the person and their direct manager.
+
+    The next meeting is the pair's earliest one from today on that has not been held; without
+    one, a meeting is scheduled one cadence from today. A goal already on it is not added twice.
+    """
+    person = goal.plan.person
+    _writer(user, person)
+    series = OneOnOne.objects.filter(
+        manager_id=person.manager_id, report=person, active=True
+    ).first()
+    if person.manager_id is None or series is None:
+        raise GrowthError(
+            f"{person.name} and their manager have no 1:1 series yet: start one first, then "
+            "put the goal on its agenda."
+        )
+    today = timezone.localdate()
+    meeting = (
+        Meeting.objects.filter(one_on_one=series, held=False, date__gte=today)
+        .order_by("date", "pk")
+        .first()
+    )
+    try:
+        if meeting is None:
+            meeting = one_on_ones.meeting_schedule(
+                user=user,
+                one_on_one=series,
+                date=today + datetime.timedelta(days=series.cadence_days),
+            )
+        existing = meeting.agenda_items.filter(growth_goal=goal).first()
+        if existing is not None:
+            return existing
+        return one_on_ones.agenda_item_add(
+            user=user,
+            meeting=meeting,
+            text=f"Growth goal: {goal.title}",
+            growth_goal=goal,
+        )
+    except (ValidationError, one_on_ones.OneOnOneNotFound) as error:
+        raise GrowthError(
+            f"The goal could not be put on the 1:1 agenda of {person.name} and their manager."
+        ) from error
+
+
+# Feedback.
+
+
+@transaction.atomic
+def feedback_give(
+    *,
+    user: User,
+    recipient: Person,
+    kind: str,
+    text: str,
+    competency: Competency | None = None,
+    visibility: str = Feedback.Visibility.RECIPIENT_AND_MANAGERS,
+) -> Feedback:
+    """Give praise or constructive feedback to someone in the org (not oneself)."""
+    me = _me(user)
+    if recipient.pk == me.pk:
+        raise GrowthError("Feedback is for someone else: choose another person.", field="recipient")
+    if not recipient.active:
+        raise GrowthError(f"{recipient.name} has left the org.", field="recipient")
+    if kind not in Feedback.Kind.values:
+        raise GrowthError("Choose praise or constructive.", field="kind")
+    if visibility not in Feedback.Visibility.values:
+        raise GrowthError("Choose who may read it.", field="visibility")
+    text = (text or "").strip()
+    if not text:
+        raise GrowthError("Write the feedback: it cannot be empty.", field="text")
+    if len(text) > EVIDENCE_MAX_LENGTH:
+        raise GrowthError(
+            f"The feedback is {len(text):,} characters long; at most {EVIDENCE_MAX_LENGTH:,} fit.",
+            field="text",
+        )
+    return Feedback.objects.create(
+        giver=me,
+        recipient=recipient,
+        kind=kind,
+        text=text,
+        competency=competency,
+        visibility=visibility,
+    )
