@@ -74,7 +74,7 @@ class AssessmentForm(forms.Form):
             competency = row.competency
             self.fields[f"score_{competency.pk}"] = forms.TypedChoiceField(
                 label=competency.name,
-                choices=Rating.Score.choices,
+                choices=[(value, f"{value} · {label}") for value, label in Rating.Score.choices],
                 coerce=int,
                 empty_value=None,
                 required=False,

@@ -8,6 +8,12 @@ app_name = "people"
 urlpatterns = [
     path("people/", views.people_list, name="person-list"),
     path("people/<int:person_id>/", views.person_detail, name="person-detail"),
+    path("people/<int:person_id>/readiness/", views.readiness, name="readiness"),
+    path(
+        "people/<int:person_id>/readiness/promotion-case.md",
+        views.promotion_case,
+        name="promotion-case",
+    ),
     path("org-chart/", views.org_chart, name="org-chart"),
     path("teams/", views.team_list, name="team-list"),
     path("teams/<int:team_id>/", views.team_detail, name="team-detail"),

@@ -16,7 +16,8 @@ MAX_QUERIES = {
     "/initiatives/": 9,
     "/initiatives/?category=growth&status=in_progress&q=a&page=2": 9,
     "/org-chart/": 6,
-    "/people/": 6,
+    "/people/": 14,
+    "/people/?attention=overdue&level=pm": 14,
     "/teams/": 6,
 }
 
@@ -45,5 +46,5 @@ def test_pages_stay_within_their_query_bound_as_data_grows(
     with django_assert_max_num_queries(MAX_QUERIES[url]):
         response = client.get(url)
     assert response.status_code in {200, 404}
-    if role != "Stakeholder" or url not in {"/org-chart/", "/people/"}:
+    if role != "Stakeholder" or not url.startswith(("/org-chart/", "/people/")):
         assert response.status_code == 200

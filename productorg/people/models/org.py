@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -45,6 +47,9 @@ class Person(models.Model):
         related_name="person",
     )
     start_date = models.DateField(null=True, blank=True)
+    level_since = models.DateField(
+        null=True, blank=True, help_text="When the person reached their level (else start date)."
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -58,6 +63,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def in_level_since(self) -> datetime.date | None:
+        return self.level_since or self.start_date
 
     def clean(self) -> None:
         super().clean()

@@ -52,8 +52,24 @@ from productorg.people.selectors.org import (
     teams_of_leader,
     teams_of_product_manager,
 )
+from productorg.people.selectors.team import (
+    Readiness,
+    ReadinessView,
+    TeamView,
+    promotion_case_markdown,
+    readiness_detail,
+    readiness_verdict,
+    team_view,
+)
 
 __all__ = [
+    "Readiness",
+    "ReadinessView",
+    "TeamView",
+    "promotion_case_markdown",
+    "readiness_detail",
+    "readiness_verdict",
+    "team_view",
     "AssessmentDetail",
     "FeedbackPage",
     "GrowthOverview",

@@ -43,8 +43,9 @@ FEEDBACK_SHOWN = 30
 
 
 def _member(user: User) -> Person | None:
-    """The acting user's Person when they may hold people data at all (not admins)."""
-    if permissions.role_of(user) == Role.ADMIN:
+    """The acting user's Person when they may hold people data at all (not admins, not
+    stakeholders)."""
+    if permissions.role_of(user) in {Role.ADMIN, Role.STAKEHOLDER}:
         return None
     return permissions.person_of(user)
 
@@ -140,9 +141,10 @@ def assessment_detail(*, user: User, assessment_id: int) -> AssessmentDetail | N
 
 
 def peer_candidates(*, person: Person) -> QuerySet[Person]:
-    """Who may be asked for a peer assessment: anyone active but the person and their chain."""
+    """Who may be asked for a peer assessment: anyone active who signs in, but the person and
+    the managers above them."""
     return (
-        Person.objects.filter(active=True)
+        Person.objects.filter(active=True, user__isnull=False)
         .exclude(pk__in=manager_chain_ids(person.pk))
         .select_related("level")
         .order_by("name")
@@ -340,6 +342,7 @@ class GrowthOverview:
     gaps_target: list[Gap]
     history: list[HistoryRow]
     plan: GrowthPlanView | None
+    past_plans: list[GrowthPlan]
     feedback: list[Feedback]
     drafts: list[Assessment]
     reports: list[Person]
@@ -437,6 +440,12 @@ def growth_overview(*, user: User, person_id: int) -> GrowthOverview | None:
         gaps_target=gaps_target,
         history=history,
         plan=plan,
+        past_plans=list(
+            GrowthPlan.objects.filter(person=person)
+            .exclude(status__in=OPEN_PLAN_STATUSES)
+            .select_related("target_level")
+            .order_by("-created_at", "-pk")
+        ),
         feedback=list(
             Feedback.objects.filter(feedback_rule, recipient=person)
             .select_related("giver", "competency")

@@ -288,6 +288,10 @@ class PairCadence:
         return self.cadence is not None
 
     @property
+    def cadence_label(self) -> str:
+        return OneOnOne.Cadence(self.cadence).label if self.cadence else ""
+
+    @property
     def health(self) -> str:
         """ "missing" (no series), "overdue" or "on-track"."""
         if not self.has_one_on_one:

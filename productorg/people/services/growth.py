@@ -77,7 +77,7 @@ class StaleGrowthPlan(GrowthError):
 
 def _me(user: User) -> Person:
     me = permissions.person_of(user)
-    if me is None or permissions.role_of(user) == Role.ADMIN:
+    if me is None or permissions.role_of(user) in {Role.ADMIN, Role.STAKEHOLDER}:
         raise GrowthNotAllowed("Only members of the product org write growth data.")
     return me
 
@@ -124,10 +124,10 @@ def assessment_start(
             )
         if peer is None:
             raise GrowthError("Choose the peer who will write the assessment.", field="peer")
-        if not peer.active or peer.pk in manager_chain_ids(person.pk):
+        if not peer.active or peer.user_id is None or peer.pk in manager_chain_ids(person.pk):
             raise GrowthError(
                 f"{peer.name} cannot write a peer assessment of {person.name}: a peer is "
-                "someone other than the person and the managers above them.",
+                "someone other than the person and the managers above them, who signs in.",
                 field="peer",
             )
         author = peer
@@ -159,7 +159,7 @@ def _editable(user: User, assessment: Assessment) -> Person:
     return me
 
 
-def _check_ratings(ratings: Mapping[int, RatingInput], competencies: dict[int, Competency]):
+def _check_ratings(ratings: Mapping[int, RatingInput], competencies: dict[int, Competency]) -> None:
     for competency_id, rating in ratings.items():
         competency = competencies.get(competency_id)
         if competency is None:

@@ -514,6 +514,28 @@ def test_a_closed_growth_plan_is_kept_as_it_was(org):
         services.growth_goal_add(user=org.pia.user, plan=plan, version=1, title="More")
 
 
+def test_an_achieved_plan_stays_readable_and_a_new_one_can_start(client_for, org):
+    plan = GrowthPlanFactory(person=org.pia, summary="Toward Senior PM.")
+    client = client_for(org.gabe)
+    data = {
+        "version": 1,
+        "target_level": level("senior-pm").pk,
+        "status": "achieved",
+        "summary": "Done: promoted.",
+    }
+    assert client.post(f"/growth-plans/{plan.pk}/", data).status_code == 302
+    page = client.get(f"/people/{org.pia.pk}/growth/").content.decode()
+    assert f'href="/growth-plans/{plan.pk}/"' in page and "achieved" in page
+    assert "Start a growth plan" in page
+    closed = client.get(f"/growth-plans/{plan.pk}/").content.decode()
+    assert "Done: promoted." in closed and "Add a goal" not in closed
+    started = client.post(
+        f"/people/{org.pia.pk}/growth-plans/new/", {"target_level": level("principal-pm").pk}
+    )
+    assert started.status_code == 302
+    assert GrowthPlan.objects.filter(person=org.pia, status="active").count() == 1
+
+
 def test_a_goal_title_is_required_and_named_in_the_error(client_for, org):
     plan = GrowthPlanFactory(person=org.pia)
     response = client_for(org.pia).post(

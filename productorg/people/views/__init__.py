@@ -43,6 +43,8 @@ from productorg.people.views.org import (
     org_chart,
     people_list,
     person_detail,
+    promotion_case,
+    readiness,
     team_detail,
     team_list,
 )
@@ -79,6 +81,8 @@ __all__ = [
     "org_chart",
     "people_list",
     "person_detail",
+    "promotion_case",
+    "readiness",
     "private_note_save",
     "shared_note_add",
     "shared_note_edit",

@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
@@ -392,7 +391,7 @@ def growth_goal_agenda(request: HttpRequest, goal_id: int) -> HttpResponse:
     if request.htmx:
         return _plan_page(request, goal.plan_id, notice=notice)
     messages.success(request, notice)
-    return redirect(reverse("people:growth-plan", kwargs={"plan_id": goal.plan_id}))
+    return redirect("people:growth-plan", plan_id=goal.plan_id)
 
 
 # Feedback.

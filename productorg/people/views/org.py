@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 
 from productorg.accounts import permissions
 from productorg.people import selectors
+from productorg.people.team_forms import TeamFilterForm
 from productorg.strategy.selectors import (
     effort_by_category,
     initiatives_filtered,
@@ -15,8 +17,34 @@ from productorg.strategy.selectors import (
 def people_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_see_directory(request.user):
         raise Http404
+    form = TeamFilterForm(request.GET)
+    team = selectors.team_view(user=request.user, **form.filters())
+    if team is not None:
+        template = "people/team_view.html"
+        if request.htmx and not request.htmx.boosted:
+            template += "#rows"
+        return render(request, template, {"team": team, "form": form})
     people = selectors.people_visible_to(user=request.user)
     return render(request, "people/people_list.html", {"people": people})
+
+
+def readiness(request: HttpRequest, person_id: int) -> HttpResponse:
+    view = selectors.readiness_detail(user=request.user, person_id=person_id)
+    if view is None:
+        raise Http404
+    return render(request, "people/readiness.html", {"view": view})
+
+
+def promotion_case(request: HttpRequest, person_id: int) -> HttpResponse:
+    view = selectors.readiness_detail(user=request.user, person_id=person_id)
+    if view is None:
+        raise Http404
+    response = HttpResponse(
+        selectors.promotion_case_markdown(view=view), content_type="text/markdown; charset=utf-8"
+    )
+    filename = slugify(view.person.name) or "person"
+    response["Content-Disposition"] = f'attachment; filename="promotion-case-{filename}.md"'
+    return response
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -25,7 +53,13 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Http404
     initiatives = initiatives_filtered(user=request.user, owner_id=person.pk)[:50]
     return render(
-        request, "people/person_detail.html", {"person": person, "initiatives": initiatives}
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "initiatives": initiatives,
+            "can_read_growth": permissions.can_read_growth(request.user, person),
+        },
     )
 
 

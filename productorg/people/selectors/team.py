@@ -1,0 +1,340 @@
+"""The leader's team view and leadership readiness: who is growing, who is ready, who is not seen.
+
+Readiness is read from the latest submitted manager assessment (the person's own when there is
+none yet): ratings are Rating.Score, 2 meaning "meets" the expectation of the current level.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from productorg.accounts import permissions
+from productorg.accounts.permissions import Role
+from productorg.people.models import (
+    Assessment,
+    Competency,
+    Feedback,
+    GrowthGoal,
+    GrowthPlan,
+    Level,
+    Person,
+    Rating,
+)
+from productorg.people.selectors.one_on_ones import PairCadence, one_on_one_cadence_for_leader
+
+if TYPE_CHECKING:
+    from productorg.accounts.models import User
+
+# An assessment older than this no longer describes the person.
+ASSESSMENT_STALE_DAYS = 200
+# Readiness for the next level: most competencies operate there, none falls below.
+NEXT_LEVEL_SHARE = 0.5
+# Readiness to lead people: enough leadership competencies rated, all at "exceeds" or more.
+LEADERSHIP_MIN_RATED = 3
+LEADERSHIP_READY = Rating.Score.EXCEEDS
+LEADERSHIP_EMERGING = 2.5
+
+
+class Readiness:
+    READY = "ready"
+    EMERGING = "emerging"
+    NOT_YET = "not yet"
+    UNKNOWN = "no assessment"
+
+
+@dataclass(frozen=True)
+class ReadinessVerdict:
+    next_level: str
+    to_lead: str | None  # None: already on the manager track
+
+
+def readiness_verdict(
+    *, scores: dict[int, int], leadership_ids: set[int], on_ic_track: bool
+) -> ReadinessVerdict:
+    """Readiness for the next level and (on the IC track) for people leadership."""
+    if not scores:
+        return ReadinessVerdict(Readiness.UNKNOWN, Readiness.UNKNOWN if on_ic_track else None)
+    values = list(scores.values())
+    below = any(score < Rating.Score.MEETS for score in values)
+    at_next = sum(score >= Rating.Score.NEXT_LEVEL for score in values) / len(values)
+    if below:
+        next_level = Readiness.NOT_YET
+    elif at_next >= NEXT_LEVEL_SHARE:
+        next_level = Readiness.READY
+    elif at_next > 0:
+        next_level = Readiness.EMERGING
+    else:
+        next_level = Readiness.NOT_YET
+    if not on_ic_track:
+        return ReadinessVerdict(next_level, None)
+    leading = [score for competency, score in scores.items() if competency in leadership_ids]
+    if len(leading) < LEADERSHIP_MIN_RATED:
+        to_lead = Readiness.UNKNOWN if not leading else Readiness.NOT_YET
+    elif min(leading) >= LEADERSHIP_READY:
+        to_lead = Readiness.READY
+    elif sum(leading) / len(leading) >= LEADERSHIP_EMERGING:
+        to_lead = Readiness.EMERGING
+    else:
+        to_lead = Readiness.NOT_YET
+    return ReadinessVerdict(next_level, to_lead)
+
+
+@dataclass
+class TeamMemberRow:
+    person: Person
+    time_in_level_days: int | None
+    cadence: PairCadence | None
+    last_assessed: datetime.date | None
+    assessment_stale: bool
+    plan_status: str | None
+    plan_progress: int | None  # percent of goals done
+    readiness: ReadinessVerdict
+
+    @property
+    def time_in_level(self) -> str:
+        if self.time_in_level_days is None:
+            return "—"
+        years, days = divmod(self.time_in_level_days, 365)
+        months = days // 30
+        return f"{years} y {months} m" if years else f"{months} m"
+
+
+@dataclass
+class TeamView:
+    rows: list[TeamMemberRow]
+    levels: list[Level]
+    managers: list[Person]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+TEAM_FILTERS = ("level", "manager", "attention")
+
+
+def team_view(
+    *,
+    user: User,
+    level_code: str | None = None,
+    manager_id: int | None = None,
+    attention: str | None = None,
+    today: datetime.date | None = None,
+) -> TeamView | None:
+    """Everyone below a leader with growth and 1:1 meta; None for anyone who is not a leader.
+
+    A fixed number of queries whatever the org size. `attention` keeps only rows that need
+    it: "overdue" 1:1s, "no-plan", "stale" assessments, "ready" for a next step.
+    """
+    if permissions.role_of(user) != Role.LEADER:
+        return None
+    today = today or timezone.localdate()
+    me = permissions.person_of(user)
+    ids = permissions.visible_person_ids(user) - {me.pk}
+    people = list(
+        Person.objects.filter(pk__in=ids, active=True)
+        .select_related("level", "manager")
+        .order_by("-level__rank", "name")
+    )
+    cadences = {row.report.pk: row for row in one_on_one_cadence_for_leader(user=user, today=today)}
+    latest = _latest_assessments(person_ids=[person.pk for person in people])
+    scores = _scores(assessment_ids=[assessment.pk for assessment in latest.values()])
+    leadership_ids = set(Competency.objects.filter(leadership=True).values_list("id", flat=True))
+    plans = {
+        plan.person_id: plan
+        for plan in GrowthPlan.objects.filter(
+            person_id__in=ids, status__in=[GrowthPlan.Status.DRAFT, GrowthPlan.Status.ACTIVE]
+        ).annotate(
+            goal_count=Count("goals"),
+            goals_done=Count("goals", filter=Q(goals__status=GrowthGoal.Status.DONE)),
+        )
+    }
+    rows = []
+    for person in people:
+        assessment = latest.get(person.pk)
+        plan = plans.get(person.pk)
+        since = person.in_level_since
+        last_assessed = assessment.submitted_at.date() if assessment else None
+        rows.append(
+            TeamMemberRow(
+                person=person,
+                time_in_level_days=(today - since).days if since else None,
+                cadence=cadences.get(person.pk),
+                last_assessed=last_assessed,
+                assessment_stale=last_assessed is None
+                or (today - last_assessed).days > ASSESSMENT_STALE_DAYS,
+                plan_status=plan.get_status_display() if plan else None,
+                plan_progress=(
+                    round(100 * plan.goals_done / plan.goal_count)
+                    if plan and plan.goal_count
+                    else None
+                ),
+                readiness=readiness_verdict(
+                    scores=scores.get(assessment.pk, {}) if assessment else {},
+                    leadership_ids=leadership_ids,
+                    on_ic_track=person.level.track == Level.Track.IC,
+                ),
+            )
+        )
+    managers = sorted({row.person.manager for row in rows if row.person.manager}, key=str)
+    counts = {
+        "people": len(rows),
+        "overdue": sum(1 for row in rows if row.cadence and row.cadence.health != "on-track"),
+        "no_plan": sum(1 for row in rows if row.plan_status is None),
+        "stale": sum(1 for row in rows if row.assessment_stale),
+        "ready": sum(1 for row in rows if _ready(row)),
+    }
+    if level_code:
+        rows = [row for row in rows if row.person.level.code == level_code]
+    if manager_id:
+        rows = [row for row in rows if row.person.manager_id == manager_id]
+    if attention == "overdue":
+        rows = [row for row in rows if row.cadence and row.cadence.health != "on-track"]
+    elif attention == "no-plan":
+        rows = [row for row in rows if row.plan_status is None]
+    elif attention == "stale":
+        rows = [row for row in rows if row.assessment_stale]
+    elif attention == "ready":
+        rows = [row for row in rows if _ready(row)]
+    return TeamView(rows=rows, levels=list(Level.objects.all()), managers=managers, counts=counts)
+
+
+def _ready(row: TeamMemberRow) -> bool:
+    return Readiness.READY in {row.readiness.next_level, row.readiness.to_lead}
+
+
+def _latest_assessments(*, person_ids: list[int]) -> dict[int, Assessment]:
+    """Each person's latest submitted manager assessment, else their latest self-assessment."""
+    latest: dict[int, Assessment] = {}
+    for assessment in (
+        Assessment.objects.filter(
+            person_id__in=person_ids,
+            status=Assessment.Status.SUBMITTED,
+            kind__in=[Assessment.Kind.MANAGER, Assessment.Kind.SELF],
+        )
+        .only("id", "person_id", "kind", "submitted_at")
+        .order_by("-submitted_at", "-pk")
+    ):
+        current = latest.get(assessment.person_id)
+        if current is None or (
+            current.kind == Assessment.Kind.SELF and assessment.kind == Assessment.Kind.MANAGER
+        ):
+            latest[assessment.person_id] = assessment
+    return latest
+
+
+def _scores(*, assessment_ids: list[int]) -> dict[int, dict[int, int]]:
+    scores: dict[int, dict[int, int]] = defaultdict(dict)
+    for assessment_id, competency_id, score in Rating.objects.filter(
+        assessment_id__in=assessment_ids
+    ).values_list("assessment_id", "competency_id", "score"):
+        scores[assessment_id][competency_id] = score
+    return scores
+
+
+# Leadership readiness of one person.
+
+
+@dataclass(frozen=True)
+class LeadershipEvidence:
+    competency: Competency
+    score: int | None
+    evidence: str
+    feedback: list[Feedback]
+    goals: list[GrowthGoal]
+
+
+@dataclass
+class ReadinessView:
+    person: Person
+    assessment: Assessment | None
+    verdict: ReadinessVerdict
+    competencies: list[LeadershipEvidence]
+
+
+def readiness_detail(*, user: User, person_id: int) -> ReadinessView | None:
+    """The readiness of a person for people leadership, with its evidence; None if not readable.
+
+    Evidence is what the viewer may read anyway: the assessment's ratings and evidence,
+    feedback under the same rule as everywhere, growth-plan goals tied to the competency.
+    """
+    from productorg.people.selectors.growth import feedback_readable
+
+    if person_id not in permissions.growth_readable_person_ids(user):
+        return None
+    person = Person.objects.select_related("level", "manager").filter(pk=person_id).first()
+    if person is None:
+        return None
+    assessment = _latest_assessments(person_ids=[person.pk]).get(person.pk)
+    ratings = {
+        rating.competency_id: rating
+        for rating in Rating.objects.filter(assessment=assessment).select_related("competency")
+    }
+    competencies = list(Competency.objects.filter(leadership=True).select_related("category"))
+    feedback = defaultdict(list)
+    for item in (
+        feedback_readable(user=user)
+        .filter(recipient=person, competency__in=competencies)
+        .select_related("giver")
+    ):
+        feedback[item.competency_id].append(item)
+    goals = defaultdict(list)
+    for goal in GrowthGoal.objects.filter(
+        plan__person=person, competency__in=competencies
+    ).select_related("plan"):
+        goals[goal.competency_id].append(goal)
+    scores = {competency_id: rating.score for competency_id, rating in ratings.items()}
+    return ReadinessView(
+        person=person,
+        assessment=assessment,
+        verdict=readiness_verdict(
+            scores=scores,
+            leadership_ids={competency.pk for competency in competencies},
+            on_ic_track=person.level.track == Level.Track.IC,
+        ),
+        competencies=[
+            LeadershipEvidence(
+                competency=competency,
+                score=scores.get(competency.pk),
+                evidence=ratings[competency.pk].evidence if competency.pk in ratings else "",
+                feedback=feedback[competency.pk],
+                goals=goals[competency.pk],
+            )
+            for competency in competencies
+        ],
+    )
+
+
+def promotion_case_markdown(*, view: ReadinessView) -> str:
+    """A promotion case for the move to people leadership, as Markdown for a doc or a wiki."""
+    score_words = dict(Rating.Score.choices)
+    person = view.person
+    lines = [
+        f"# Promotion case: {person.name}",
+        "",
+        f"- Current level: {person.level.name}",
+        f"- Ready for the next level: {view.verdict.next_level}",
+    ]
+    if view.verdict.to_lead is not None:
+        lines.append(f"- Ready to lead people: {view.verdict.to_lead}")
+    if view.assessment is not None:
+        lines.append(
+            f"- Based on the {view.assessment.get_kind_display().lower()} of "
+            f"{view.assessment.submitted_at:%d %B %Y}"
+        )
+    lines += ["", "## Leadership competencies", ""]
+    for item in view.competencies:
+        rating = score_words.get(item.score, "not rated")
+        lines += [f"### {item.competency.name}", "", f"Rating: **{rating}**", ""]
+        if item.evidence:
+            lines += [f"> {line}" for line in item.evidence.splitlines()] + [""]
+        for feedback in item.feedback:
+            text = " ".join(feedback.text.split())
+            lines.append(f"- {feedback.get_kind_display()} from {feedback.giver.name}: {text}")
+        for goal in item.goals:
+            lines.append(f"- Growth goal ({goal.get_status_display().lower()}): {goal.title}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
