@@ -81,6 +81,8 @@ def demo(
 ) -> None:
     """Load a believable demo product organisation; every demo person can sign in."""
     _setup_django()
+    from django.utils import timezone
+
     from productorg.demo import generator
 
     if size not in generator.SIZES:
@@ -99,7 +101,9 @@ def demo(
                 bar.update(round(fraction * 100) - done)
                 done = round(fraction * 100)
 
-            generator.demo_organisation_create(size=size, seed=seed, progress=progress)
+            generator.demo_organisation_create(
+                size=size, seed=seed, progress=progress, today=timezone.localdate()
+            )
     _print_accounts(generator)
 
 

@@ -1,8 +1,9 @@
 """The demo organisation: a believable product org of Northwind, made from one seed.
 
-Everything random comes from one `random.Random(seed)`, and nothing depends on today's date,
-so the same seed makes the same rows. The whole plan is drawn in Python first, then written
-with `bulk_create` level by level, so the large demo (5,000 initiatives) loads in seconds.
+Everything random comes from one `random.Random(seed)` and every date counts from one given
+"today", so the same seed on the same day makes the same rows. The whole plan is drawn in
+Python first, then written with `bulk_create` level by level, so the large demo (5,000
+initiatives) loads in seconds.
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ DOMAIN = catalogue.DOMAIN
 # The demo's "today": fixed so that the same seed makes the same start dates and periods.
 REFERENCE_DATE = date(2027, 1, 4)
 PERIODS = ("2027-H1", "2027-H2")
+
+
+def periods_from(today: date) -> tuple[str, str]:
+    """The half-year `today` falls in and the next one: the demo's objective periods."""
+    half = 1 if today.month <= 6 else 2
+    following = (today.year, 2) if half == 1 else (today.year + 1, 1)
+    return (f"{today.year}-H{half}", f"{following[0]}-H{following[1]}")
+
 
 # A Group PM with more reports than the span-of-control maximum, and one with a single report,
 # so the leader home page has a flag of each kind to show.
@@ -184,6 +193,8 @@ class _Plan:
     teams: list[_TeamPlan] = field(default_factory=list)
     objectives: list[_ObjectivePlan] = field(default_factory=list)
     initiatives: list[_InitiativePlan] = field(default_factory=list)
+    today: date = REFERENCE_DATE
+    periods: tuple[str, str] = PERIODS
 
 
 def demo_organisation_create(
@@ -191,8 +202,13 @@ def demo_organisation_create(
     size: str | DemoSize,
     seed: int,
     progress: Callable[[float], None] | None = None,
+    today: date = REFERENCE_DATE,
 ) -> None:
-    """Load the demo organisation of `size` made from `seed`, in one transaction."""
+    """Load the demo organisation of `size` made from `seed`, in one transaction.
+
+    Every date counts back (or forward) from `today`: the CLI passes the real date so a demo
+    looks lived-in on the day it is loaded; tests keep the fixed REFERENCE_DATE.
+    """
     demo_size = SIZES[size] if isinstance(size, str) else size
     report = progress or (lambda fraction: None)
     report(0.0)
@@ -202,11 +218,12 @@ def demo_organisation_create(
             rng=random.Random(seed),  # noqa: S311 - demo data must repeat from a seed, not be secret
             taken_usernames=set(User.objects.values_list("username", flat=True)),
             taken_team_names=set(Team.objects.values_list("name", flat=True)),
+            today=today,
         )
         report(0.05)
         _write(plan, report)
-        growth_demo_create(seed=seed, today=REFERENCE_DATE)
-        one_on_ones_demo_create(seed=seed, today=REFERENCE_DATE)
+        growth_demo_create(seed=seed, today=today)
+        one_on_ones_demo_create(seed=seed, today=today)
     report(1.0)
 
 
@@ -283,14 +300,15 @@ def _plan(
     rng: random.Random,
     taken_usernames: set[str],
     taken_team_names: set[str],
+    today: date,
 ) -> _Plan:
-    plan = _Plan()
+    plan = _Plan(today=today, periods=periods_from(today))
     names = _NameSource(rng, taken_usernames)
     areas = catalogue.AREAS
 
     def person(level: str, manager: int | None, years: tuple[int, int]) -> int:
         first, last, username = names.draw()
-        start = REFERENCE_DATE - timedelta(days=rng.randint(years[0] * 365, years[1] * 365))
+        start = today - timedelta(days=rng.randint(years[0] * 365, years[1] * 365))
         plan.people.append(_PersonPlan(first, last, username, level, manager, start))
         return len(plan.people) - 1
 
@@ -324,7 +342,7 @@ def _plan(
     for role in catalogue.STAKEHOLDER_ROLES[: size.stakeholders]:
         first, last, username = names.draw()
         plan.stakeholders.append(
-            _PersonPlan(first, last, username, role, None, REFERENCE_DATE - timedelta(days=400))
+            _PersonPlan(first, last, username, role, None, today - timedelta(days=400))
         )
 
     _plan_teams(plan, rng, size, pms, first_pm_of_group, taken_team_names)
@@ -475,7 +493,7 @@ def _plan_objectives(
         objectives_of[(owner, period)].append(index)
         return index
 
-    for half, period in enumerate(PERIODS):
+    for half, period in enumerate(plan.periods):
         label = _period_label(period)
         company = {
             theme: add(
@@ -658,7 +676,7 @@ def _objectives_for(
         InitiativeStatus.DONE,
         InitiativeStatus.DROPPED,
     }
-    period = PERIODS[0] if started or rng.random() < 0.3 else PERIODS[1]
+    period = plan.periods[0] if started or rng.random() < 0.3 else plan.periods[1]
     candidates = list(objectives_of.get((team.leader, period), []))
     if wanted == 2 and len(candidates) < 2:
         # A team objective's parent is the next best thing to a second team objective.
@@ -690,7 +708,7 @@ def _write(plan: _Plan, report: Callable[[float], None]) -> None:
             is_staff=True,
             is_superuser=True,
             password=password,
-            date_joined=_moment(REFERENCE_DATE - timedelta(days=400)),
+            date_joined=_moment(plan.today - timedelta(days=400)),
         )
     )
     users = User.objects.bulk_create(users)
@@ -702,7 +720,7 @@ def _write(plan: _Plan, report: Callable[[float], None]) -> None:
     for current in sorted(set(depth)):
         batch = [i for i in range(len(plan.people)) if depth[i] == current]
         created = Person.objects.bulk_create(
-            [_person(plan.people[i], users[i], people, levels) for i in batch]
+            [_person(plan.people[i], users[i], people, levels, plan.today) for i in batch]
         )
         for i, person in zip(batch, created, strict=True):
             people[i] = person
@@ -801,7 +819,11 @@ def _user(person: _PersonPlan, password: str, kind: str) -> User:
 
 
 def _person(
-    person: _PersonPlan, user: User, people: list[Person | None], levels: dict[str, Level]
+    person: _PersonPlan,
+    user: User,
+    people: list[Person | None],
+    levels: dict[str, Level],
+    today: date,
 ) -> Person:
     return Person(
         name=person.name,
@@ -811,8 +833,7 @@ def _person(
         user=user,
         start_date=person.start_date,
         # Time in level: a fifth to four fifths of the tenure, spread by name, no randomness.
-        level_since=REFERENCE_DATE
-        - (REFERENCE_DATE - person.start_date) * (len(person.name) % 4 + 1) / 5,
+        level_since=today - (today - person.start_date) * (len(person.name) % 4 + 1) / 5,
     )
 
 

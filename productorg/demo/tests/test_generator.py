@@ -261,3 +261,16 @@ def test_the_cli_loads_the_demo_once_when_asked_if_empty():
     assert "no demo loaded" in second.output
     assert (Person.objects.count(), Initiative.objects.count(), User.objects.count()) == counts
     assert "admin" in second.output and demo_password() in second.output
+
+
+@pytest.mark.django_db
+def test_the_demo_counts_its_dates_from_the_day_it_is_loaded():
+    from datetime import date
+
+    from productorg.people.models import Meeting
+
+    loaded_on = date(2026, 11, 23)
+    demo_organisation_create(size="small", seed=3, today=loaded_on)
+    assert set(Objective.objects.values_list("period", flat=True)) == {"2026-H2", "2027-H1"}
+    assert not Meeting.objects.filter(held=True, date__gt=loaded_on).exists()
+    assert Meeting.objects.filter(held=True, date__gt=date(2026, 10, 1)).exists()

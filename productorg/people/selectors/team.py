@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
 # An assessment older than this no longer describes the person.
 ASSESSMENT_STALE_DAYS = 200
-# Readiness for the next level: most competencies operate there, none falls below.
-NEXT_LEVEL_SHARE = 0.5
+# Readiness for the next level: half the competencies exceed the level, hardly any fall short.
+READY_SHARE_EXCEEDING, READY_SHARE_BELOW = 0.5, 0.1
+EMERGING_SHARE_EXCEEDING, EMERGING_SHARE_BELOW = 0.3, 0.2
 # Readiness to lead people: enough leadership competencies rated, all at "exceeds" or more.
 LEADERSHIP_MIN_RATED = 3
 LEADERSHIP_READY = Rating.Score.EXCEEDS
@@ -55,27 +56,40 @@ class ReadinessVerdict:
 
 
 def readiness_verdict(
-    *, scores: dict[int, int], leadership_ids: set[int], on_ic_track: bool
+    *,
+    scores: dict[int, int],
+    leadership_ids: set[int],
+    on_ic_track: bool,
+    manager_track_ids: frozenset[int] = frozenset(),
 ) -> ReadinessVerdict:
-    """Readiness for the next level and (on the IC track) for people leadership."""
-    if not scores:
-        return ReadinessVerdict(Readiness.UNKNOWN, Readiness.UNKNOWN if on_ic_track else None)
-    values = list(scores.values())
-    below = any(score < Rating.Score.MEETS for score in values)
-    at_next = sum(score >= Rating.Score.NEXT_LEVEL for score in values) / len(values)
-    if below:
-        next_level = Readiness.NOT_YET
-    elif at_next >= NEXT_LEVEL_SHARE:
-        next_level = Readiness.READY
-    elif at_next > 0:
-        next_level = Readiness.EMERGING
+    """Readiness for the next level and (on the IC track) for people leadership.
+
+    For someone on the IC track the manager-track competencies are the road to leading, not
+    part of the next IC level, so they count only toward `to_lead`.
+    """
+    judged = [
+        score
+        for competency, score in scores.items()
+        if not (on_ic_track and competency in manager_track_ids)
+    ]
+    if not judged:
+        next_level = Readiness.UNKNOWN
     else:
-        next_level = Readiness.NOT_YET
+        exceeding = sum(score >= Rating.Score.EXCEEDS for score in judged) / len(judged)
+        below = sum(score < Rating.Score.MEETS for score in judged) / len(judged)
+        if exceeding >= READY_SHARE_EXCEEDING and below <= READY_SHARE_BELOW:
+            next_level = Readiness.READY
+        elif exceeding >= EMERGING_SHARE_EXCEEDING and below <= EMERGING_SHARE_BELOW:
+            next_level = Readiness.EMERGING
+        else:
+            next_level = Readiness.NOT_YET
     if not on_ic_track:
         return ReadinessVerdict(next_level, None)
     leading = [score for competency, score in scores.items() if competency in leadership_ids]
-    if len(leading) < LEADERSHIP_MIN_RATED:
-        to_lead = Readiness.UNKNOWN if not leading else Readiness.NOT_YET
+    if not leading:
+        to_lead = Readiness.UNKNOWN
+    elif len(leading) < LEADERSHIP_MIN_RATED:
+        to_lead = Readiness.NOT_YET
     elif min(leading) >= LEADERSHIP_READY:
         to_lead = Readiness.READY
     elif sum(leading) / len(leading) >= LEADERSHIP_EMERGING:
@@ -142,7 +156,7 @@ def team_view(
     cadences = {row.report.pk: row for row in one_on_one_cadence_for_leader(user=user, today=today)}
     latest = _latest_assessments(person_ids=[person.pk for person in people])
     scores = _scores(assessment_ids=[assessment.pk for assessment in latest.values()])
-    leadership_ids = set(Competency.objects.filter(leadership=True).values_list("id", flat=True))
+    leadership_ids, manager_track_ids = _leadership_and_manager_track_ids()
     plans = {
         plan.person_id: plan
         for plan in GrowthPlan.objects.filter(
@@ -176,6 +190,7 @@ def team_view(
                     scores=scores.get(assessment.pk, {}) if assessment else {},
                     leadership_ids=leadership_ids,
                     on_ic_track=person.level.track == Level.Track.IC,
+                    manager_track_ids=manager_track_ids,
                 ),
             )
         )
@@ -200,6 +215,18 @@ def team_view(
     elif attention == "ready":
         rows = [row for row in rows if _ready(row)]
     return TeamView(rows=rows, levels=list(Level.objects.all()), managers=managers, counts=counts)
+
+
+def _leadership_and_manager_track_ids() -> tuple[set[int], frozenset[int]]:
+    leadership, manager_track = set(), set()
+    for competency_id, leads, manager_only in Competency.objects.values_list(
+        "id", "leadership", "category__manager_track_only"
+    ):
+        if leads:
+            leadership.add(competency_id)
+        if manager_only:
+            manager_track.add(competency_id)
+    return leadership, frozenset(manager_track)
 
 
 def _ready(row: TeamMemberRow) -> bool:
@@ -287,6 +314,7 @@ def readiness_detail(*, user: User, person_id: int) -> ReadinessView | None:
     ).select_related("plan"):
         goals[goal.competency_id].append(goal)
     scores = {competency_id: rating.score for competency_id, rating in ratings.items()}
+    _, manager_track_ids = _leadership_and_manager_track_ids()
     return ReadinessView(
         person=person,
         assessment=assessment,
@@ -294,6 +322,7 @@ def readiness_detail(*, user: User, person_id: int) -> ReadinessView | None:
             scores=scores,
             leadership_ids={competency.pk for competency in competencies},
             on_ic_track=person.level.track == Level.Track.IC,
+            manager_track_ids=manager_track_ids,
         ),
         competencies=[
             LeadershipEvidence(

@@ -39,17 +39,29 @@ def submitted_manager_assessment(person, manager, scores: dict):
     ("scores", "next_level", "to_lead"),
     [
         ({}, Readiness.UNKNOWN, Readiness.UNKNOWN),
-        ({1: 4, 2: 4, 3: 4, 4: 3, 5: 3}, Readiness.READY, Readiness.READY),
-        ({1: 4, 2: 4, 3: 3, 4: 3, 5: 3}, Readiness.EMERGING, Readiness.READY),
-        ({1: 4, 2: 2, 3: 2, 4: 2}, Readiness.EMERGING, Readiness.NOT_YET),
+        ({1: 4, 2: 4, 3: 3, 4: 3, 5: 3}, Readiness.READY, Readiness.READY),
+        ({1: 4, 2: 2, 3: 2, 4: 2}, Readiness.NOT_YET, Readiness.NOT_YET),
         ({1: 4, 2: 4, 3: 1, 4: 4}, Readiness.NOT_YET, Readiness.NOT_YET),
-        ({1: 2, 2: 2, 3: 3, 4: 3, 5: 2}, Readiness.NOT_YET, Readiness.EMERGING),
+        ({1: 2, 2: 2, 3: 3, 4: 3, 5: 2}, Readiness.EMERGING, Readiness.EMERGING),
         ({1: 3, 3: 4}, Readiness.READY, Readiness.NOT_YET),
     ],
 )
 def test_readiness_reads_the_latest_ratings(scores, next_level, to_lead):
     verdict = readiness_verdict(scores=scores, leadership_ids={3, 4, 5}, on_ic_track=True)
     assert (verdict.next_level, verdict.to_lead) == (next_level, to_lead)
+
+
+def test_manager_track_competencies_do_not_hold_back_an_ics_next_level():
+    scores = {1: 3, 2: 3, 3: 1}
+    ic = readiness_verdict(
+        scores=scores, leadership_ids={3}, on_ic_track=True, manager_track_ids=frozenset({3})
+    )
+    assert ic.next_level == Readiness.READY
+    assert ic.to_lead == Readiness.NOT_YET
+    manager = readiness_verdict(
+        scores=scores, leadership_ids={3}, on_ic_track=False, manager_track_ids=frozenset({3})
+    )
+    assert manager.next_level == Readiness.NOT_YET
 
 
 def test_people_on_the_manager_track_are_not_assessed_for_leading():
