@@ -120,11 +120,34 @@ class TeamMemberRow:
 
 
 @dataclass
+class ManagerCadence:
+    """How one manager keeps up the 1:1s with their direct reports: counts and dates only."""
+
+    manager: Person
+    reports: int = 0
+    on_track: int = 0
+    overdue: int = 0
+    missing: int = 0
+    last_held: datetime.date | None = None
+
+
+@dataclass
 class TeamView:
     rows: list[TeamMemberRow]
     levels: list[Level]
     managers: list[Person]
     counts: dict[str, int] = field(default_factory=dict)
+    cadence_by_manager: list[ManagerCadence] = field(default_factory=list)
+
+    @property
+    def assessed_percent(self) -> int:
+        people = self.counts.get("people", 0)
+        return round(100 * (people - self.counts.get("stale", 0)) / people) if people else 0
+
+    @property
+    def planned_percent(self) -> int:
+        people = self.counts.get("people", 0)
+        return round(100 * (people - self.counts.get("no_plan", 0)) / people) if people else 0
 
 
 TEAM_FILTERS = ("level", "manager", "attention")
@@ -202,6 +225,21 @@ def team_view(
         "stale": sum(1 for row in rows if row.assessment_stale),
         "ready": sum(1 for row in rows if _ready(row)),
     }
+    by_manager: dict[int, ManagerCadence] = {}
+    for cadence in cadences.values():
+        entry = by_manager.setdefault(cadence.manager.pk, ManagerCadence(manager=cadence.manager))
+        entry.reports += 1
+        if cadence.health == "on-track":
+            entry.on_track += 1
+        elif cadence.health == "overdue":
+            entry.overdue += 1
+        else:
+            entry.missing += 1
+        if cadence.last_held and (entry.last_held is None or cadence.last_held > entry.last_held):
+            entry.last_held = cadence.last_held
+    cadence_by_manager = sorted(
+        by_manager.values(), key=lambda entry: (-entry.manager.level.rank, entry.manager.name)
+    )
     if level_code:
         rows = [row for row in rows if row.person.level.code == level_code]
     if manager_id:
@@ -214,7 +252,13 @@ def team_view(
         rows = [row for row in rows if row.assessment_stale]
     elif attention == "ready":
         rows = [row for row in rows if _ready(row)]
-    return TeamView(rows=rows, levels=list(Level.objects.all()), managers=managers, counts=counts)
+    return TeamView(
+        rows=rows,
+        levels=list(Level.objects.all()),
+        managers=managers,
+        counts=counts,
+        cadence_by_manager=cadence_by_manager,
+    )
 
 
 def _leadership_and_manager_track_ids() -> tuple[set[int], frozenset[int]]:

@@ -170,3 +170,14 @@ def test_the_promotion_case_links_ratings_feedback_and_goals(client_for, org, fr
 def test_a_pm_sees_the_plain_people_list_not_the_team_view(client_for, org):
     response = client_for(org.pia).get("/people/")
     assert "team" not in response.context
+
+
+def test_the_team_view_sums_up_1_1_cadence_per_manager(client_for, org):
+    one_on_one = OneOnOneFactory(manager=org.gabe, report=org.pia, cadence="weekly")
+    MeetingFactory(one_on_one=one_on_one, date=timezone.localdate(), held=True)
+    team = client_for(org.dana).get("/people/").context["team"]
+    by_manager = {entry.manager.name: entry for entry in team.cadence_by_manager}
+    gabe = by_manager["Gabe"]
+    assert (gabe.reports, gabe.on_track, gabe.overdue, gabe.missing) == (2, 1, 0, 1)
+    assert gabe.last_held == timezone.localdate()
+    assert by_manager["Dana"].missing == 2
