@@ -182,14 +182,16 @@ def framework_import(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A YAML file.")
     ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check the file and show the changes; save nothing.")
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Save the changes (without it: a dry run).")
     ] = False,
 ) -> None:
     """Make the career framework match a YAML file: all of it, or nothing if it has errors.
 
+    A dry run unless --apply is given: it checks the file and shows what would change.
     Competencies are matched by code. One that people were rated on cannot be removed.
     """
+    dry_run = not apply
     _setup_django()
     from productorg.people.services import FrameworkError
     from productorg.people.services import framework_import as import_
@@ -211,7 +213,7 @@ def framework_import(
             f"{changes.removed} removed, {changes.unchanged} unchanged"
         )
     if dry_run:
-        typer.echo("Dry run: nothing was saved. Run again without --dry-run to import.")
+        typer.echo("Dry run: nothing was saved. Run again with --apply to import.")
     else:
         typer.echo(f"Imported the career framework: {summary}.")
 

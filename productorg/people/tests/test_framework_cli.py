@@ -39,14 +39,14 @@ def test_export_writes_to_a_file_with_output(db, tmp_path):
 
 
 def test_import_loads_a_file_and_says_what_changed(db):
-    result = runner.invoke(app, ["framework", "import", str(SHIPPED_FRAMEWORK)])
+    result = runner.invoke(app, ["framework", "import", str(SHIPPED_FRAMEWORK), "--apply"])
     assert result.exit_code == 0, result.output
     assert "Imported the career framework: " in result.output
     assert Competency.objects.count() == 18
 
 
-def test_import_with_dry_run_saves_nothing(db):
-    result = runner.invoke(app, ["framework", "import", str(SHIPPED_FRAMEWORK), "--dry-run"])
+def test_import_without_apply_is_a_dry_run_that_saves_nothing(db):
+    result = runner.invoke(app, ["framework", "import", str(SHIPPED_FRAMEWORK)])
     assert result.exit_code == 0, result.output
     assert "competencies  18 created" in result.output
     assert "Dry run: nothing was saved" in result.output
@@ -62,7 +62,7 @@ def test_import_of_a_broken_file_lists_the_lines_and_changes_nothing(db, tmp_pat
         ),
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["framework", "import", str(broken)])
+    result = runner.invoke(app, ["framework", "import", str(broken), "--apply"])
     assert result.exit_code == 1
     line = SHIPPED.splitlines().index("      - code: hiring") + 1
     assert f"{broken}:{line}: competency code 'coaching' is used twice" in result.output
