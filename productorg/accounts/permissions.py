@@ -166,3 +166,8 @@ def can_read_feedback(user: User, feedback: Feedback) -> bool:
     if feedback.visibility == feedback.Visibility.MANAGERS_ONLY:
         return feedback.recipient.manager_id == me.pk
     return feedback.recipient_id in visible_person_ids(user)
+
+
+def can_change_strategy(user: User) -> bool:
+    """Leaders write the vision, objectives and key results; everyone else reads them."""
+    return role_of(user) == Role.LEADER

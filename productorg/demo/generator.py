@@ -25,6 +25,7 @@ from productorg.accounts.models import User
 from productorg.demo import catalogue
 from productorg.demo.growth import growth_demo_create
 from productorg.demo.one_on_ones import one_on_ones_demo_create
+from productorg.demo.strategy import strategy_demo_create
 from productorg.people.models import Level, Person, Team
 from productorg.people.services import framework_ensure_default, ladder_ensure
 from productorg.strategy.models import (
@@ -224,6 +225,7 @@ def demo_organisation_create(
         _write(plan, report)
         growth_demo_create(seed=seed, today=today)
         one_on_ones_demo_create(seed=seed, today=today)
+        strategy_demo_create(seed=seed, today=today)
     report(1.0)
 
 

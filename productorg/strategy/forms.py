@@ -47,3 +47,22 @@ class InitiativeFilterForm(forms.Form):
     def ignored(self) -> list[str]:
         """The names of the filters that were given a value they cannot take."""
         return [self.fields[name].label or name.capitalize() for name in self.errors]
+
+
+class VisionForm(forms.Form):
+    text = forms.CharField(
+        label="Product vision",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown. Saving keeps the earlier version in the history.",
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Write the vision, or leave the page without saving.")
+        return text
+
+
+class KeyResultRecordForm(forms.Form):
+    current = forms.DecimalField(label="Current value", max_digits=14, decimal_places=2)

@@ -123,3 +123,60 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Vision(models.Model):
+    """One version of the product vision; the newest is the vision, the rest its history."""
+
+    text = models.TextField(max_length=20_000)
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Vision of {self.created_at:%d %b %Y}"
+
+
+class KeyResult(models.Model):
+    """How an objective is measured: a metric moving from a baseline toward a target."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    metric = models.CharField("metric name", max_length=200)
+    unit = models.CharField(max_length=32, blank=True, help_text="e.g. %, €, ms, customers")
+    baseline = models.DecimalField(max_digits=14, decimal_places=2)
+    target = models.DecimalField(max_digits=14, decimal_places=2)
+    current = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["objective", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(target=models.F("baseline")), name="key_result_target_moves"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.metric
+
+    def clean(self) -> None:
+        super().clean()
+        if self.baseline is not None and self.baseline == self.target:
+            raise ValidationError({"target": "The target must differ from the baseline."})
+
+    @property
+    def unit_suffix(self) -> str:
+        """The unit as written after a number: "%" sticks to it, words stand apart."""
+        return self.unit if self.unit in {"", "%"} else f" {self.unit}"
+
+    @property
+    def progress(self) -> float:
+        """Share of the way from baseline to target, 0 to 1; works for metrics that fall too."""
+        if self.current is None or self.target == self.baseline:
+            return 0.0
+        share = float((self.current - self.baseline) / (self.target - self.baseline))
+        return min(max(share, 0.0), 1.0)

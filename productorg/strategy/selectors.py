@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from productorg.accounts import permissions
-from productorg.strategy.models import Initiative, Objective, WorkCategory
+from productorg.strategy.models import Initiative, Objective, Vision, WorkCategory
 
 if TYPE_CHECKING:
     from productorg.accounts.models import User
@@ -170,3 +172,108 @@ def objectives_visible_to(*, user: User) -> QuerySet[Objective]:
     return Objective.objects.select_related("owner", "parent").annotate(
         initiative_count=Count("initiatives", filter=~Q(initiatives__status="dropped"))
     )
+
+
+# The strategy tree.
+
+
+@dataclass
+class ObjectiveNode:
+    objective: Objective
+    key_results: list
+    initiatives: list[Initiative]
+    effort: Decimal
+    children: list[ObjectiveNode]
+
+    @property
+    def progress(self) -> float | None:
+        """The mean progress of the key results, or None without any."""
+        if not self.key_results:
+            return None
+        return sum(key_result.progress for key_result in self.key_results) / len(self.key_results)
+
+    @property
+    def progress_percent(self) -> int | None:
+        return None if self.progress is None else round(100 * self.progress)
+
+
+@dataclass
+class StrategyTree:
+    vision: Vision | None
+    periods: list[str]
+    period: str | None
+    roots: list[ObjectiveNode]
+    unaligned_count: int
+
+
+def strategy_tree(*, user: User, period: str | None = None) -> StrategyTree | None:
+    """The vision and a period's objectives as a cascade, each with its key results, the
+    initiatives serving it and their open effort. A fixed number of queries for any size."""
+    if not permissions.can_see_portfolio(user):
+        return None
+    periods = sorted(set(Objective.objects.values_list("period", flat=True)))
+    if period not in periods:
+        period = _current_or_first(periods)
+    objectives = list(
+        Objective.objects.filter(period=period)
+        .select_related("owner")
+        .prefetch_related("key_results")
+        .order_by("title", "pk")
+    )
+    served: dict[int, list[Initiative]] = defaultdict(list)
+    links = (
+        Initiative.objectives.through.objects.filter(objective__period=period)
+        .exclude(initiative__status=Initiative.Status.DROPPED)
+        .select_related("initiative__team")
+        .order_by("initiative__title")
+    )
+    for link in links:
+        served[link.objective_id].append(link.initiative)
+    nodes = {
+        objective.pk: ObjectiveNode(
+            objective=objective,
+            key_results=list(objective.key_results.all()),
+            initiatives=served[objective.pk],
+            effort=sum(
+                (
+                    initiative.effort_estimate
+                    for initiative in served[objective.pk]
+                    if initiative.status in ACTIVE_STATUSES
+                ),
+                Decimal(0),
+            ),
+            children=[],
+        )
+        for objective in objectives
+    }
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.objective.parent_id)
+        (parent.children if parent else roots).append(node)
+    unaligned = Initiative.objects.filter(
+        status__in=ACTIVE_STATUSES, objectives__isnull=True
+    ).count()
+    return StrategyTree(
+        vision=Vision.objects.select_related("author").first(),
+        periods=periods,
+        period=period,
+        roots=roots,
+        unaligned_count=unaligned,
+    )
+
+
+def _current_or_first(periods: list[str]) -> str | None:
+    today = timezone.localdate()
+    half = f"{today.year}-H{1 if today.month <= 6 else 2}"
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    for candidate in (half, quarter, str(today.year)):
+        if candidate in periods:
+            return candidate
+    later = [period for period in periods if period >= str(today.year)]
+    return (later or periods or [None])[0]
+
+
+def vision_history(*, user: User) -> list[Vision]:
+    if not permissions.can_see_portfolio(user):
+        return []
+    return list(Vision.objects.select_related("author")[:20])

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from productorg.strategy import selectors
-from productorg.strategy.forms import InitiativeFilterForm
+from productorg.accounts import permissions
+from productorg.strategy import selectors, services
+from productorg.strategy.forms import InitiativeFilterForm, KeyResultRecordForm, VisionForm
+from productorg.strategy.models import KeyResult
 
 INITIATIVES_PER_PAGE = 50
 
@@ -31,3 +35,49 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     if initiative is None:
         raise Http404
     return render(request, "strategy/initiative_detail.html", {"initiative": initiative})
+
+
+def strategy(request: HttpRequest) -> HttpResponse:
+    tree = selectors.strategy_tree(user=request.user, period=request.GET.get("period"))
+    if tree is None:
+        raise Http404
+    return render(
+        request,
+        "strategy/strategy.html",
+        {"tree": tree, "can_change": permissions.can_change_strategy(request.user)},
+    )
+
+
+def vision_edit(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_change_strategy(request.user):
+        raise Http404
+    current = selectors.strategy_tree(user=request.user).vision
+    form = VisionForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        services.vision_update(
+            text=form.cleaned_data["text"], author=permissions.person_of(request.user)
+        )
+        messages.success(request, "The vision is saved; the earlier version is in its history.")
+        return redirect("strategy:strategy")
+    history = selectors.vision_history(user=request.user)
+    return render(request, "strategy/vision_edit.html", {"form": form, "history": history})
+
+
+@require_POST
+def key_result_record(request: HttpRequest, key_result_id: int) -> HttpResponse:
+    if not permissions.can_change_strategy(request.user):
+        raise Http404
+    key_result = get_object_or_404(KeyResult, pk=key_result_id)
+    form = KeyResultRecordForm(request.POST)
+    if form.is_valid():
+        services.key_result_record(key_result=key_result, current=form.cleaned_data["current"])
+    if not request.htmx:
+        if not form.is_valid():
+            messages.error(request, f"{key_result.metric}: enter the current value as a number.")
+        return redirect("strategy:strategy")
+    # htmx swaps only 2xx answers: the row comes back with the error shown in it.
+    return render(
+        request,
+        "strategy/key_result_row.html",
+        {"key_result": key_result, "can_change": True, "form": form},
+    )

@@ -19,6 +19,7 @@ MAX_QUERIES = {
     "/people/": 14,
     "/people/?attention=overdue&level=pm": 14,
     "/teams/": 6,
+    "/strategy/": 10,
 }
 
 
