@@ -193,6 +193,16 @@ class ObjectiveNode:
         return sum(key_result.progress for key_result in self.key_results) / len(self.key_results)
 
     @property
+    def initiatives_below(self) -> int:
+        """Initiatives serving the objectives that cascade from this one."""
+        return sum(len(child.initiatives) + child.initiatives_below for child in self.children)
+
+    @property
+    def effort_in_tree(self) -> Decimal:
+        """Open effort behind this objective and every objective cascading from it."""
+        return self.effort + sum((child.effort_in_tree for child in self.children), Decimal(0))
+
+    @property
     def progress_percent(self) -> int | None:
         return None if self.progress is None else round(100 * self.progress)
 

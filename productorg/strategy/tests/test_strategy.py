@@ -52,6 +52,7 @@ def test_the_strategy_tree_shows_objectives_with_key_results_and_serving_initiat
     assert "Next half&#x27;s goal" not in page and "Next half's goal" not in page
     assert "Repeat purchase rate" in page and "key results 50%" in page
     assert "Saved baskets" in page and "12 pw open" in page
+    assert "0 initiatives (+1 below) · 12 pw open" in page
     assert page.index("Grow repeat purchases") < page.index("Reorder in one click")
 
 
