@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from productorg.accounts.models import User
     from productorg.people.models import Feedback, Person
+    from productorg.strategy.models import Initiative
 
 
 class Role(StrEnum):
@@ -171,3 +172,18 @@ def can_read_feedback(user: User, feedback: Feedback) -> bool:
 def can_change_strategy(user: User) -> bool:
     """Leaders write the vision, objectives and key results; everyone else reads them."""
     return role_of(user) == Role.LEADER
+
+
+def can_change_initiative(user: User, initiative: Initiative) -> bool:
+    """Leaders change any initiative; a PM their team's and the ones they own."""
+    role = role_of(user)
+    if role == Role.LEADER:
+        return True
+    if role != Role.PRODUCT_MANAGER:
+        return False
+    me = person_of(user)
+    if me is None:
+        return False
+    return initiative.owner_id == me.pk or (
+        initiative.team is not None and initiative.team.product_manager_id == me.pk
+    )

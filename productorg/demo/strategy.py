@@ -1,4 +1,4 @@
-"""The demo's vision and key results: what Northwind's objectives are measured by.
+"""The demo's vision, key results, status updates and dependencies.
 
 Deterministic from the demo seed; runs after the objectives exist.
 """
@@ -10,7 +10,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from productorg.people.models import Person
-from productorg.strategy.models import KeyResult, Objective, Vision
+from productorg.strategy.models import (
+    Dependency,
+    Initiative,
+    KeyResult,
+    Objective,
+    StatusUpdate,
+    Vision,
+)
 
 VISIONS = [
     (
@@ -70,3 +77,89 @@ def strategy_demo_create(*, seed: int, today: date) -> None:
                 )
             )
     KeyResult.objects.bulk_create(key_results)
+    _status_updates(rng, today)
+    _dependencies(rng)
+
+
+SUMMARIES = {
+    "green": [
+        "On track: the beta is live with the first merchants and feedback is positive.",
+        "Design and engineering agreed the scope; the first slice ships next sprint.",
+        "Rollout at 50 % of traffic; no regressions in conversion or latency.",
+    ],
+    "amber": [
+        "Slipping by about two weeks: the payment provider's sandbox was down for days.",
+        "Scope grew after customer interviews; we are cutting the admin screens to hold the date.",
+        "Early numbers are flat; we are adding an experiment before the full rollout.",
+    ],
+    "red": [
+        "Blocked: the platform team's API we depend on moved to next quarter.",
+        "Two engineers moved to an incident; the deadline cannot hold without help.",
+        "The legal review found a consent issue; we paused the rollout.",
+    ],
+}
+RISKS = [
+    "Depends on the data platform's event schema landing in time.",
+    "Peak season freeze starts in three weeks.",
+    "One engineer on parental leave next month.",
+    "",
+]
+DECISIONS = [
+    "Ship without the admin screens, or move the date by two weeks?",
+    "Fund a second squad from Growth for six weeks?",
+    "",
+    "",
+]
+
+
+def _status_updates(rng: random.Random, today: date) -> None:
+    """Two to four fortnightly updates for work in progress; the latest carries its health."""
+    updates = []
+    in_progress = Initiative.objects.filter(status=Initiative.Status.IN_PROGRESS)
+    for initiative in in_progress.select_related("owner").order_by("pk"):
+        count = rng.randint(2, 4)
+        for step in range(count):
+            latest = step == count - 1
+            health = initiative.health if latest else rng.choice(["green", "green", "amber"])
+            updates.append(
+                StatusUpdate(
+                    initiative=initiative,
+                    author=initiative.owner,
+                    date=today - timedelta(days=14 * (count - 1 - step) + rng.randint(0, 6)),
+                    health=health,
+                    progress=min(95, 15 + 20 * step + rng.randint(0, 10)),
+                    summary=rng.choice(SUMMARIES[health]),
+                    risks=rng.choice(RISKS),
+                    decisions_needed=rng.choice(DECISIONS) if health != "green" else "",
+                )
+            )
+    StatusUpdate.objects.bulk_create(updates)
+
+
+def _dependencies(rng: random.Random) -> None:
+    """Later work of a team waits for earlier work of another: always from started to
+    not-yet-started, so the demo never holds a cycle."""
+    started = list(
+        Initiative.objects.filter(
+            status__in=[Initiative.Status.IN_PROGRESS, Initiative.Status.DONE]
+        )
+        .order_by("pk")
+        .values_list("pk", "team_id")
+    )
+    waiting = list(
+        Initiative.objects.filter(
+            status__in=[Initiative.Status.PLANNED, Initiative.Status.DISCOVERY]
+        )
+        .order_by("pk")
+        .values_list("pk", "team_id")
+    )
+    if not started or not waiting:
+        return
+    pairs = set()
+    for initiative_id, team_id in rng.sample(waiting, max(1, len(waiting) // 8)):
+        depends_on_id, other_team = rng.choice(started)
+        if other_team != team_id:
+            pairs.add((initiative_id, depends_on_id))
+    Dependency.objects.bulk_create(
+        [Dependency(initiative_id=a, depends_on_id=b) for a, b in sorted(pairs)]
+    )

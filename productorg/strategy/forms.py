@@ -66,3 +66,16 @@ class VisionForm(forms.Form):
 
 class KeyResultRecordForm(forms.Form):
     current = forms.DecimalField(label="Current value", max_digits=14, decimal_places=2)
+
+
+class StatusUpdateForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    health = forms.ChoiceField(choices=Initiative.Health.choices)
+    progress = forms.IntegerField(min_value=0, max_value=100, label="Progress (% done)")
+    summary = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    risks = forms.CharField(
+        max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decisions_needed = forms.CharField(
+        max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

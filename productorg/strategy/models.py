@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -180,3 +181,92 @@ class KeyResult(models.Model):
             return 0.0
         share = float((self.current - self.baseline) / (self.target - self.baseline))
         return min(max(share, 0.0), 1.0)
+
+
+class Dependency(models.Model):
+    """`initiative` can start only after `depends_on` has finished."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="dependencies"
+    )
+    depends_on = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="dependents")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "depends_on"], name="one_dependency"),
+            models.CheckConstraint(
+                condition=~Q(initiative=models.F("depends_on")), name="no_self_dependency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} after {self.depends_on}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.initiative_id is None or self.depends_on_id is None:
+            return
+        cycle = dependency_cycle(self.initiative_id, self.depends_on_id)
+        if cycle:
+            titles = dict(Initiative.objects.filter(pk__in=cycle).values_list("pk", "title"))
+            path = " → ".join(titles[pk] for pk in cycle)
+            raise ValidationError({"depends_on": f"This would make a dependency cycle: {path}."})
+
+
+def dependency_cycle(initiative_id: int, depends_on_id: int) -> list[int]:
+    """The cycle that "initiative after depends_on" would close, as ids from and back to
+    `initiative`, or [] when there is none."""
+    if initiative_id == depends_on_id:
+        return [initiative_id, initiative_id]
+    after: dict[int, list[int]] = {}
+    for source, target in Dependency.objects.values_list("initiative_id", "depends_on_id"):
+        after.setdefault(source, []).append(target)
+    # Breadth-first along "depends on" edges from depends_on: reaching initiative is a cycle.
+    came_from: dict[int, int | None] = {depends_on_id: None}
+    queue = deque([depends_on_id])
+    while queue:
+        current = queue.popleft()
+        if current == initiative_id:
+            path = []
+            node: int | None = current
+            while node is not None:
+                path.append(node)
+                node = came_from[node]
+            return [initiative_id, *reversed(path)]
+        for target in after.get(current, []):
+            if target not in came_from:
+                came_from[target] = current
+                queue.append(target)
+    return []
+
+
+class StatusUpdate(models.Model):
+    """An initiative's health, progress, risks and decisions needed, at a date."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="status_updates"
+    )
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    date = models.DateField()
+    health = models.CharField(max_length=8, choices=Health.choices)
+    progress = models.PositiveSmallIntegerField(help_text="Percent done, 0 to 100.")
+    summary = models.TextField(max_length=4000)
+    risks = models.TextField(blank=True, max_length=4000)
+    decisions_needed = models.TextField(blank=True, max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="status_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(health__in=Health.values), name="status_health_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} on {self.date}"

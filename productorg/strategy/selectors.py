@@ -7,11 +7,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from productorg.accounts import permissions
-from productorg.strategy.models import Initiative, Objective, Vision, WorkCategory
+from productorg.strategy.models import (
+    Dependency,
+    Initiative,
+    Objective,
+    StatusUpdate,
+    Vision,
+    WorkCategory,
+)
 
 if TYPE_CHECKING:
     from productorg.accounts.models import User
@@ -92,7 +99,12 @@ def initiative_detail(*, user: User, initiative_id: int) -> Initiative | None:
     return (
         initiatives_visible_to(user=user)
         .select_related("team__product_manager", "owner__level")
-        .prefetch_related("objectives")
+        .prefetch_related(
+            "objectives",
+            Prefetch("status_updates", queryset=StatusUpdate.objects.select_related("author")),
+            Prefetch("dependencies", queryset=Dependency.objects.select_related("depends_on")),
+            Prefetch("dependents", queryset=Dependency.objects.select_related("initiative")),
+        )
         .filter(pk=initiative_id)
         .first()
     )

@@ -1,13 +1,14 @@
-"""Writes to the strategy: the vision and key results."""
+"""Writes to the strategy and portfolio: vision, key results, status updates, dependencies."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
 
 from productorg.people.models import Person
-from productorg.strategy.models import KeyResult, Vision
+from productorg.strategy.models import Dependency, Initiative, KeyResult, StatusUpdate, Vision
 
 
 @transaction.atomic
@@ -25,3 +26,47 @@ def key_result_record(*, key_result: KeyResult, current: Decimal) -> KeyResult:
     key_result.current = current
     key_result.save(update_fields=["current", "updated_at"])
     return key_result
+
+
+@transaction.atomic
+def status_update_post(
+    *,
+    initiative: Initiative,
+    author: Person | None,
+    date: datetime.date,
+    health: str,
+    progress: int,
+    summary: str,
+    risks: str = "",
+    decisions_needed: str = "",
+) -> StatusUpdate:
+    """Post a dated status update; the initiative takes on its health."""
+    update = StatusUpdate(
+        initiative=initiative,
+        author=author,
+        date=date,
+        health=health,
+        progress=progress,
+        summary=summary,
+        risks=risks,
+        decisions_needed=decisions_needed,
+    )
+    update.full_clean()
+    update.save()
+    latest = initiative.status_updates.order_by("-date", "-pk").first()
+    if latest is not None and initiative.health != latest.health:
+        initiative.health = latest.health
+        initiative.save(update_fields=["health", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def dependency_add(*, initiative: Initiative, depends_on: Initiative) -> Dependency:
+    """Make `initiative` wait for `depends_on`; a cycle is refused with the cycle named.
+
+    Raises django.core.exceptions.ValidationError on the field `depends_on`.
+    """
+    dependency = Dependency(initiative=initiative, depends_on=depends_on)
+    dependency.full_clean()
+    dependency.save()
+    return dependency

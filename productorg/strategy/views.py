@@ -4,11 +4,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from productorg.accounts import permissions
 from productorg.strategy import selectors, services
-from productorg.strategy.forms import InitiativeFilterForm, KeyResultRecordForm, VisionForm
+from productorg.strategy.forms import (
+    InitiativeFilterForm,
+    KeyResultRecordForm,
+    StatusUpdateForm,
+    VisionForm,
+)
 from productorg.strategy.models import KeyResult
 
 INITIATIVES_PER_PAGE = 50
@@ -34,7 +40,27 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     initiative = selectors.initiative_detail(user=request.user, initiative_id=initiative_id)
     if initiative is None:
         raise Http404
-    return render(request, "strategy/initiative_detail.html", {"initiative": initiative})
+    can_change = permissions.can_change_initiative(request.user, initiative)
+    form = StatusUpdateForm(
+        request.POST or None,
+        initial={"date": timezone.localdate(), "health": initiative.health},
+    )
+    if request.method == "POST":
+        if not can_change:
+            raise Http404
+        if form.is_valid():
+            services.status_update_post(
+                initiative=initiative,
+                author=permissions.person_of(request.user),
+                **form.cleaned_data,
+            )
+            messages.success(request, "Status update posted.")
+            return redirect("strategy:initiative-detail", initiative.pk)
+    return render(
+        request,
+        "strategy/initiative_detail.html",
+        {"initiative": initiative, "can_change": can_change, "form": form},
+    )
 
 
 def strategy(request: HttpRequest) -> HttpResponse:
