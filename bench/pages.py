@@ -17,7 +17,17 @@ import sys
 import tempfile
 import time
 
-PAGES = ["/", "/initiatives/", "/initiatives/?category=growth&page=2", "/org-chart/", "/teams/"]
+PAGES = [
+    "/",
+    "/initiatives/",
+    "/initiatives/?category=growth&page=2",
+    "/org-chart/",
+    "/teams/",
+    "/strategy/",
+    "/people/",
+    "/my-growth/",
+    "/one-on-ones/",
+]
 ROLES = ["CPO", "PM"]
 REPEATS = 7
 

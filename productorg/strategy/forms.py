@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from productorg.people.models import Person, Team
-from productorg.strategy.models import Initiative, WorkCategory
+from productorg.strategy.models import Initiative, Objective, WorkCategory
 
 
 class InitiativeFilterForm(forms.Form):
@@ -30,6 +30,7 @@ class InitiativeFilterForm(forms.Form):
         queryset=Person.objects.filter(initiatives__isnull=False).distinct().order_by("name"),
         required=False,
     )
+    objective = forms.ModelChoiceField(queryset=Objective.objects.all(), required=False)
 
     def filters(self) -> dict:
         """The valid filters as selector keyword arguments; invalid ones are left out."""
@@ -42,6 +43,7 @@ class InitiativeFilterForm(forms.Form):
             "status": data.get("status") or None,
             "health": data.get("health") or None,
             "owner_id": data["owner"].pk if data.get("owner") else None,
+            "objective_id": data["objective"].pk if data.get("objective") else None,
         }
 
     def ignored(self) -> list[str]:

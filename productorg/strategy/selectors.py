@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -67,6 +67,7 @@ def initiatives_filtered(
     status: str | None = None,
     health: str | None = None,
     owner_id: int | None = None,
+    objective_id: int | None = None,
     search: str = "",
 ) -> QuerySet[Initiative]:
     """The initiatives list: each filter given narrows it; the search matches titles."""
@@ -81,6 +82,8 @@ def initiatives_filtered(
         initiatives = initiatives.filter(health=health)
     if owner_id is not None:
         initiatives = initiatives.filter(owner_id=owner_id)
+    if objective_id is not None:
+        initiatives = initiatives.filter(objectives=objective_id)
     if search:
         initiatives = initiatives.filter(title__icontains=search)
     return initiatives.order_by("title", "pk")
@@ -189,11 +192,20 @@ def objectives_visible_to(*, user: User) -> QuerySet[Objective]:
 # The strategy tree.
 
 
+class ServingInitiative(NamedTuple):
+    pk: int
+    title: str
+    status: str
+    status_label: str
+    effort: Decimal
+    team_name: str | None
+
+
 @dataclass
 class ObjectiveNode:
     objective: Objective
     key_results: list
-    initiatives: list[Initiative]
+    initiatives: list[ServingInitiative]
     effort: Decimal
     children: list[ObjectiveNode]
 
@@ -242,15 +254,26 @@ def strategy_tree(*, user: User, period: str | None = None) -> StrategyTree | No
         .prefetch_related("key_results")
         .order_by("title", "pk")
     )
-    served: dict[int, list[Initiative]] = defaultdict(list)
+    # Plain rows, not model instances: a large portfolio links thousands of initiatives here.
+    served: dict[int, list[ServingInitiative]] = defaultdict(list)
     links = (
         Initiative.objectives.through.objects.filter(objective__period=period)
         .exclude(initiative__status=Initiative.Status.DROPPED)
-        .select_related("initiative__team")
-        .order_by("initiative__title")
+        .order_by("initiative__title", "initiative_id")
+        .values_list(
+            "objective_id",
+            "initiative_id",
+            "initiative__title",
+            "initiative__status",
+            "initiative__effort_estimate",
+            "initiative__team__name",
+        )
     )
-    for link in links:
-        served[link.objective_id].append(link.initiative)
+    status_labels = dict(Initiative.Status.choices)
+    for objective_id, pk, title, status, effort, team_name in links:
+        served[objective_id].append(
+            ServingInitiative(pk, title, status, status_labels[status], effort, team_name)
+        )
     nodes = {
         objective.pk: ObjectiveNode(
             objective=objective,
@@ -258,7 +281,7 @@ def strategy_tree(*, user: User, period: str | None = None) -> StrategyTree | No
             initiatives=served[objective.pk],
             effort=sum(
                 (
-                    initiative.effort_estimate
+                    initiative.effort
                     for initiative in served[objective.pk]
                     if initiative.status in ACTIVE_STATUSES
                 ),

@@ -108,3 +108,13 @@ def test_initiative_page_shows_its_facts(client_for, org):
 
 def test_unknown_initiative_is_404(client_for, org):
     assert client_for(org.pia).get("/initiatives/31337/").status_code == 404
+
+
+def test_initiatives_filter_by_the_objective_they_serve(client_for, org):
+    from productorg.factories import ObjectiveFactory
+
+    objective = ObjectiveFactory(title="Grow repeat purchases")
+    org.checkout.initiatives.get().objectives.add(objective)
+    response = client_for(org.pia).get(f"/initiatives/?objective={objective.pk}")
+    assert titles(response) == ["One-click reorder"]
+    assert "Grow repeat purchases" in response.content.decode()
