@@ -98,3 +98,14 @@ def test_the_same_dependency_twice_is_refused(db):
     services.dependency_add(initiative=b, depends_on=a)
     with pytest.raises((ValidationError, IntegrityError)):
         services.dependency_add(initiative=b, depends_on=a)
+
+
+def test_the_initiative_page_shows_its_status_updates_once_and_keeps_a_plain_title(client_for, org):
+    initiative = org.checkout.initiatives.get()
+    client = client_for(org.pia)
+    client.post(f"/initiatives/{initiative.pk}/", UPDATE)
+    page = client.get(f"/initiatives/{initiative.pk}/").content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "Status updates" not in title and "<article" not in title
+    assert page.count('id="status"') == 1
+    assert page.count("Ship without Klarna?") == 1
