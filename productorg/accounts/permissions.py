@@ -43,11 +43,15 @@ def person_of(user: User) -> Person | None:
     return getattr(user, _PERSON_CACHE)
 
 
+def _is_admin(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.kind == user.Kind.ADMIN)
+
+
 def role_of(user: User) -> Role | None:
     """The user's role; a member is a leader exactly when someone reports to them."""
     if not user.is_authenticated:
         return None
-    if user.is_superuser or user.kind == user.Kind.ADMIN:
+    if _is_admin(user):
         return Role.ADMIN
     if user.kind == user.Kind.STAKEHOLDER:
         return Role.STAKEHOLDER
@@ -83,7 +87,7 @@ def visible_person_ids(user: User) -> set[int]:
     if not hasattr(user, _VISIBLE_CACHE):
         from productorg.people.models import Person, reporting_lines
 
-        if user.is_superuser or user.kind == user.Kind.ADMIN:
+        if _is_admin(user):
             ids = set(Person.objects.values_list("id", flat=True))
         elif user.kind == user.Kind.STAKEHOLDER:
             ids = set()
@@ -109,10 +113,6 @@ def can_view_person(user: User, person: Person) -> bool:
 
 
 # People data proper (assessments, growth plans, feedback, 1:1s). Admins see it only as meta.
-
-
-def _is_admin(user: User) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.kind == user.Kind.ADMIN)
 
 
 def growth_readable_person_ids(user: User) -> set[int]:
