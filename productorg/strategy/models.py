@@ -1,23 +1,14 @@
 from __future__ import annotations
 
-import re
 from collections import deque
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from productorg.people.models import Person, Team
-
-PERIOD_PATTERN = re.compile(r"^\d{4}(-(Q[1-4]|H[12]))?$")
-
-
-def validate_period(value: str) -> None:
-    if not PERIOD_PATTERN.match(value):
-        raise ValidationError(
-            f"{value!r} is not a period: write a year, a half or a quarter, "
-            "such as 2027, 2027-H1 or 2027-Q1."
-        )
+from productorg.strategy.periods import quarter_span, validate_period, validate_quarter
 
 
 class WorkCategory(models.TextChoices):
@@ -27,6 +18,14 @@ class WorkCategory(models.TextChoices):
     GROWTH = "growth", "Growth"
     SCALING = "scaling", "Scaling"
     PMF_EXPANSION = "pmf_expansion", "Product-market-fit expansion"
+
+
+class Bucket(models.TextChoices):
+    """Adam Nash's three feature buckets."""
+
+    METRICS_MOVER = "metrics_mover", "Metrics mover"
+    CUSTOMER_REQUEST = "customer_request", "Customer request"
+    CUSTOMER_DELIGHT = "customer_delight", "Customer delight"
 
 
 class Objective(models.Model):
@@ -41,6 +40,8 @@ class Objective(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    version = models.PositiveIntegerField(default=1)
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["period", "title"]
@@ -95,6 +96,66 @@ class Initiative(models.Model):
         "effort estimate (person-weeks)", max_digits=8, decimal_places=1, default=0
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="initiatives")
+    bucket = models.CharField(max_length=24, choices=Bucket.choices, blank=True)
+    # Where the initiative sits on the roadmap; the planner (or a leader) sets it.
+    start_quarter = models.CharField(
+        "planned start quarter",
+        max_length=7,
+        blank=True,
+        validators=[validate_quarter],
+        help_text="e.g. 2027-Q1",
+    )
+    duration_quarters = models.PositiveSmallIntegerField(
+        "duration (quarters)", default=1, validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    earliest_start = models.DateField(null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    # Inputs of the scoring models; empty means "not estimated", and a score that needs it
+    # says so rather than inventing a number.
+    reach = models.PositiveIntegerField(
+        null=True, blank=True, help_text="People or events affected per quarter (RICE)."
+    )
+    impact = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="0.25 minimal, 0.5 low, 1 medium, 2 high, 3 massive (RICE, ICE).",
+    )
+    confidence = models.PositiveSmallIntegerField(
+        "confidence (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="How sure the estimates are: 100 high, 80 medium, 50 low.",
+    )
+    ease = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="1 (hard) to 10 (easy) (ICE).",
+    )
+    business_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Relative (WSJF)."
+    )
+    time_criticality = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Relative (WSJF)."
+    )
+    risk_reduction = models.PositiveSmallIntegerField(
+        "risk reduction / opportunity enablement",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Relative (WSJF).",
+    )
+    job_size = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Relative (WSJF)."
+    )
+    # Optimistic locking: a save names the version it started from (see services).
+    version = models.PositiveIntegerField(default=1)
+    # A form's one-time token, so a double-clicked submit creates one initiative.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +164,15 @@ class Initiative(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(value_estimate__gte=0), name="initiative_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True)
+                | Q(earliest_start__isnull=True)
+                | Q(deadline__gte=models.F("earliest_start")),
+                name="initiative_deadline_after_earliest_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_quarters__gte=1), name="initiative_lasts_a_quarter_or_more"
             ),
             models.CheckConstraint(
                 condition=Q(effort_estimate__gte=0), name="initiative_effort_not_negative"
@@ -124,6 +194,82 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.deadline and self.earliest_start and self.deadline < self.earliest_start:
+            raise ValidationError(
+                {"deadline": "The deadline must not be before the earliest start."}
+            )
+
+    @property
+    def quarters(self) -> list[str]:
+        """The quarters the initiative is planned to run in, or [] when it is not placed."""
+        if not self.start_quarter:
+            return []
+        return quarter_span(self.start_quarter, self.duration_quarters)
+
+
+class InitiativeEffort(models.Model):
+    """The effort one team puts into an initiative, in person-weeks over its whole duration.
+
+    The initiative's `effort_estimate` is the sum over its teams."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="team_efforts"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="initiative_efforts")
+    effort = models.DecimalField(
+        "effort (person-weeks)", max_digits=8, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["initiative", "team__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "team"], name="one_effort_per_team"),
+            models.CheckConstraint(condition=Q(effort__gte=0), name="team_effort_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.effort} pw on {self.initiative}"
+
+
+class Milestone(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due = models.DateField()
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due})"
+
+
+class Risk(models.Model):
+    class Severity(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="risks")
+    description = models.CharField(max_length=500)
+    severity = models.CharField(max_length=8, choices=Severity.choices, default=Severity.MEDIUM)
+    mitigation = models.TextField(blank=True, max_length=4000)
+    closed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["closed", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=["low", "medium", "high"]), name="risk_severity_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class Vision(models.Model):
@@ -255,6 +401,7 @@ class StatusUpdate(models.Model):
     summary = models.TextField(max_length=4000)
     risks = models.TextField(blank=True, max_length=4000)
     decisions_needed = models.TextField(blank=True, max_length=4000)
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -270,3 +417,162 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative} on {self.date}"
+
+
+class BalanceDimension(models.Model):
+    """A way of slicing the portfolio's effort that a leader wants in balance.
+
+    Work category and bucket are built in (their values are the initiative's own fields);
+    a leader adds their own, such as customer vs business demand, with their own values."""
+
+    class Field(models.TextChoices):
+        CATEGORY = "category", "Work category"
+        BUCKET = "bucket", "Bucket"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    # Set for the built-in dimensions: the Initiative field that holds the value.
+    initiative_field = models.CharField(
+        max_length=16, choices=Field.choices, blank=True, unique=True, null=True
+    )
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return bool(self.initiative_field)
+
+
+class DimensionValue(models.Model):
+    """One value of a balance dimension; for a built-in dimension `key` is the field's value."""
+
+    dimension = models.ForeignKey(BalanceDimension, on_delete=models.CASCADE, related_name="values")
+    key = models.SlugField(max_length=64)
+    label = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["dimension", "order", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "key"], name="one_value_key_per_dimension"
+            ),
+            models.UniqueConstraint(
+                fields=["dimension", "label"], name="one_value_label_per_dimension"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Classification(models.Model):
+    """Where an initiative sits on a leader's own balance dimension (one value per dimension).
+
+    Built-in dimensions read the initiative's `category` and `bucket` instead."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="classifications"
+    )
+    dimension = models.ForeignKey(
+        BalanceDimension, on_delete=models.CASCADE, related_name="classifications"
+    )
+    value = models.ForeignKey(
+        DimensionValue, on_delete=models.CASCADE, related_name="classifications"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "dimension"], name="one_value_per_initiative_and_dimension"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative}: {self.value}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.value_id and self.dimension_id and self.value.dimension_id != self.dimension_id:
+            raise ValidationError({"value": f"{self.value} is not a value of {self.dimension}."})
+
+
+class MixTarget(models.Model):
+    """The share of effort a leader wants for one value of a dimension, for the whole org
+    (no team) or one team, in a period, with a tolerance in percentage points either side.
+
+    The targets of one dimension, team and period sum to 100 % (checked where they are set)."""
+
+    dimension = models.ForeignKey(
+        BalanceDimension, on_delete=models.CASCADE, related_name="mix_targets"
+    )
+    value = models.ForeignKey(DimensionValue, on_delete=models.CASCADE, related_name="mix_targets")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="mix_targets"
+    )
+    period = models.CharField(max_length=7, validators=[validate_period])
+    share = models.DecimalField(
+        "target share (%)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    tolerance = models.DecimalField(
+        "tolerance (± percentage points)",
+        max_digits=3,
+        decimal_places=1,
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "dimension", "team", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["value", "team", "period"], name="one_target_per_value_team_period"
+            ),
+            models.UniqueConstraint(
+                fields=["value", "period"],
+                condition=Q(team__isnull=True),
+                name="one_org_target_per_value_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=100), name="mix_share_is_a_percentage"
+            ),
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0) & Q(tolerance__lte=50),
+                name="mix_tolerance_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.team or "the org"
+        return f"{self.value} {self.share}% ± {self.tolerance} for {scope} in {self.period}"
+
+
+class ScoringModel(models.Model):
+    """A leader's own prioritisation formula over an initiative's numeric fields.
+
+    The built-in models (RICE, WSJF, ICE, value ÷ effort) live in `strategy.scoring`."""
+
+    name = models.CharField(max_length=100, unique=True)
+    formula = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,17 +2,23 @@ from __future__ import annotations
 
 from django.urls import path
 
-from productorg.strategy import views
+from productorg.strategy.views import alignment, editing, mix, portfolio, roadmap, scoring
 
 app_name = "strategy"
+# Each area's module lists its own routes; the portfolio's come first.
 urlpatterns = [
-    path("initiatives/", views.initiative_list, name="initiative-list"),
-    path("initiatives/<int:initiative_id>/", views.initiative_detail, name="initiative-detail"),
-    path("strategy/", views.strategy, name="strategy"),
-    path("strategy/vision/", views.vision_edit, name="vision-edit"),
+    path("initiatives/", portfolio.initiative_list, name="initiative-list"),
+    *editing.urlpatterns,
+    path("initiatives/<int:initiative_id>/", portfolio.initiative_detail, name="initiative-detail"),
+    path("strategy/", portfolio.strategy, name="strategy"),
+    path("strategy/vision/", portfolio.vision_edit, name="vision-edit"),
     path(
         "strategy/key-results/<int:key_result_id>/",
-        views.key_result_record,
+        portfolio.key_result_record,
         name="key-result-record",
     ),
+    *scoring.urlpatterns,
+    *mix.urlpatterns,
+    *alignment.urlpatterns,
+    *roadmap.urlpatterns,
 ]
