@@ -255,5 +255,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# The alignment check calls work in progress stale after this many days without a status update.
+STALE_UPDATE_DAYS = env_int("STALE_UPDATE_DAYS", 14)
+if not 1 <= STALE_UPDATE_DAYS <= 365:
+    raise ImproperlyConfigured("STALE_UPDATE_DAYS must be between 1 and 365")
+
 # Demo accounts share one password so the README can list them.
 DEMO_PASSWORD = "productorg-demo"  # noqa: S105 - public by design, printed by `make run`
