@@ -38,8 +38,9 @@ test-postgres: $(BIN)/productorg
 	@test -n "$(DATABASE_URL)" || (echo "set DATABASE_URL=postgres://..." && exit 2)
 	$(BIN)/pytest
 
+# Every benchmark; or one with its options: make bench BENCH="load --users 50 --seconds 60".
 bench: $(BIN)/productorg
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var/productorg.sqlite3* .pytest_cache .ruff_cache

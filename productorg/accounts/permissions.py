@@ -187,3 +187,18 @@ def can_change_initiative(user: User, initiative: Initiative) -> bool:
     return initiative.owner_id == me.pk or (
         initiative.team is not None and initiative.team.product_manager_id == me.pk
     )
+
+
+def can_create_initiative(user: User) -> bool:
+    """Leaders start initiatives for any team; a PM for a team whose PM they are."""
+    from productorg.people.models import Team
+
+    role = role_of(user)
+    if role == Role.LEADER:
+        return True
+    me = person_of(user)
+    return (
+        role == Role.PRODUCT_MANAGER
+        and me is not None
+        and Team.objects.filter(product_manager=me).exists()
+    )

@@ -8,6 +8,7 @@ initiatives) loads in seconds.
 
 from __future__ import annotations
 
+import functools
 import random
 import unicodedata
 from collections import defaultdict
@@ -20,6 +21,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Max
 
 from productorg.accounts.models import User
 from productorg.demo import catalogue
@@ -28,15 +30,24 @@ from productorg.demo.one_on_ones import one_on_ones_demo_create
 from productorg.demo.strategy import strategy_demo_create
 from productorg.people.models import Level, Person, Team
 from productorg.people.services import framework_ensure_default, ladder_ensure
+from productorg.strategy import periods
 from productorg.strategy.models import (
+    Bucket,
     Health,
     Initiative,
+    InitiativeEffort,
     InitiativeStatus,
     Objective,
     WorkCategory,
 )
+from productorg.strategy.periods import quarter_of, quarters_of_period
 
 T = TypeVar("T")
+
+# Placing five thousand initiatives asks the same few quarter questions over and over.
+quarter_add = functools.cache(periods.quarter_add)
+quarter_dates = functools.cache(periods.quarter_dates)
+quarter_span = functools.cache(periods.quarter_span)
 
 DOMAIN = catalogue.DOMAIN
 # The demo's "today": fixed so that the same seed makes the same start dates and periods.
@@ -78,9 +89,59 @@ HEALTH_WEIGHTS = {
     InitiativeStatus.DISCOVERY: (88, 10, 2),
 }
 IC_LEVEL_WEIGHTS = {"apm": 10, "pm": 40, "senior-pm": 35, "principal-pm": 15}
-# Share of initiatives a Group PM owns personally instead of the team's PM.
-LEADER_OWNED_SHARE = 0.04
+# Share of initiatives a leader owns personally instead of the team's PM (a quarter of them
+# the Group PM's own manager): the alignment check flags them.
+LEADER_OWNED_SHARE = 0.02
 INITIATIVES_BATCH = 500
+# Which of Adam Nash's buckets each kind of work tends to fall in; "" is not sorted yet.
+BUCKET_WEIGHTS = {
+    WorkCategory.FEATURE: {
+        Bucket.CUSTOMER_REQUEST: 45,
+        Bucket.CUSTOMER_DELIGHT: 30,
+        Bucket.METRICS_MOVER: 15,
+        "": 10,
+    },
+    WorkCategory.GROWTH: {
+        Bucket.METRICS_MOVER: 75,
+        Bucket.CUSTOMER_DELIGHT: 8,
+        Bucket.CUSTOMER_REQUEST: 5,
+        "": 12,
+    },
+    WorkCategory.SCALING: {
+        Bucket.METRICS_MOVER: 35,
+        Bucket.CUSTOMER_REQUEST: 25,
+        Bucket.CUSTOMER_DELIGHT: 10,
+        "": 30,
+    },
+    WorkCategory.PMF_EXPANSION: {Bucket.CUSTOMER_REQUEST: 45, Bucket.METRICS_MOVER: 40, "": 15},
+}
+# Share of initiatives big enough to split whose effort spans two or three teams of the area.
+SHARED_EFFORT_SHARE = 0.16
+# Share of initiatives with no scoring inputs at all, by status; the rest default.
+UNESTIMATED_SHARE = {InitiativeStatus.IDEA: 0.45, InitiativeStatus.DISCOVERY: 0.2}
+UNESTIMATED_DEFAULT = 0.05
+# Of the estimated ones, the share that still misses one input: the ranking says "needs …".
+ONE_INPUT_MISSING_SHARE = 0.1
+# WSJF's relative scale (a modified Fibonacci sequence).
+WSJF_SCALE = (1, 2, 3, 5, 8, 13, 20)
+# Share of ideas and discovery work already pencilled into a later quarter.
+PLACED_SHARE = {
+    InitiativeStatus.IDEA: 0.06,
+    InitiativeStatus.DISCOVERY: 0.25,
+    InitiativeStatus.DROPPED: 0.3,
+}
+# The order work is placed in: facts first, then commitments, then hopes.
+PLACEMENT_ORDER = {
+    InitiativeStatus.IN_PROGRESS: 0,
+    InitiativeStatus.DONE: 1,
+    InitiativeStatus.PLANNED: 2,
+    InitiativeStatus.DISCOVERY: 3,
+    InitiativeStatus.IDEA: 4,
+    InitiativeStatus.DROPPED: 5,
+}
+# Teams that promised more than they can do next quarter: a few, all of them small.
+OVERCOMMITTED_PER_TEAMS = 12
+OVERCOMMITTED_LOAD = 1.15
 
 
 @dataclass(frozen=True)
@@ -185,6 +246,19 @@ class _InitiativePlan:
     value: Decimal
     effort: Decimal
     objectives: list[int] = field(default_factory=list)
+    bucket: str = ""
+    # (team index, person-weeks over the whole duration); they sum to `effort`.
+    team_efforts: list[tuple[int, Decimal]] = field(default_factory=list)
+    start_quarter: str = ""
+    duration: int = 1
+    earliest_start: date | None = None
+    deadline: date | None = None
+    # The scoring inputs by Initiative field name; None is "not estimated".
+    scores: dict[str, int | Decimal | None] = field(default_factory=dict)
+
+    @property
+    def end_quarter(self) -> str:
+        return quarter_add(self.start_quarter, self.duration - 1) if self.start_quarter else ""
 
 
 @dataclass
@@ -214,6 +288,8 @@ def demo_organisation_create(
     report = progress or (lambda fraction: None)
     report(0.0)
     with transaction.atomic():
+        # A demo loaded on top of another (tests do) dresses only its own initiatives.
+        initiatives_before = Initiative.objects.aggregate(last=Max("pk"))["last"] or 0
         plan = _plan(
             demo_size,
             rng=random.Random(seed),  # noqa: S311 - demo data must repeat from a seed, not be secret
@@ -225,7 +301,12 @@ def demo_organisation_create(
         _write(plan, report)
         growth_demo_create(seed=seed, today=today)
         one_on_ones_demo_create(seed=seed, today=today)
-        strategy_demo_create(seed=seed, today=today)
+        strategy_demo_create(
+            seed=seed,
+            today=today,
+            periods=plan.periods,
+            initiatives_after=initiatives_before,
+        )
     report(1.0)
 
 
@@ -575,6 +656,9 @@ def _plan_initiatives(
     if not plan.teams:
         return
     used_titles: set[str] = set()
+    teams_of_area: dict[int, list[int]] = defaultdict(list)
+    for index, team in enumerate(plan.teams):
+        teams_of_area[team.area].append(index)
     for team_index, count in enumerate(_initiatives_per_team(rng, size.initiatives, plan.teams)):
         team = plan.teams[team_index]
         area = catalogue.AREAS[team.area]
@@ -585,21 +669,279 @@ def _plan_initiatives(
             health = _weighted(rng, dict(zip(Health, health_weights, strict=True)))
             effort = round(rng.triangular(2, 60, 6))
             value = max(5, 5 * round(effort * rng.uniform(1.5, 20) / 5))
-            owner = team.leader if rng.random() < LEADER_OWNED_SHARE else team.product_manager
             plan.initiatives.append(
                 _InitiativePlan(
                     title=_initiative_title(rng, area, category, used_titles),
                     description=_initiative_description(rng, area, category, status),
                     team=team_index,
-                    owner=owner,
+                    owner=_initiative_owner(rng, plan, team),
                     category=category,
                     status=status,
                     health=health,
                     value=Decimal(value),
                     effort=Decimal(effort),
-                    objectives=_objectives_for(rng, team, status, objectives_of, plan),
+                    bucket=_weighted(rng, BUCKET_WEIGHTS[category]),
+                    team_efforts=_team_efforts(rng, team_index, effort, teams_of_area[team.area]),
+                    scores=_scores(rng, category, status, effort, value),
                 )
             )
+    _place_initiatives(plan, rng)
+    _plan_dates(plan, rng)
+    # Linked after placing, so work is aligned to the objectives of the half it runs in.
+    for initiative in plan.initiatives:
+        initiative.objectives = _objectives_for(
+            rng, plan.teams[initiative.team], initiative, objectives_of, plan
+        )
+
+
+def _initiative_owner(rng: random.Random, plan: _Plan, team: _TeamPlan) -> int:
+    """Mostly the team's PM; now and then its Group PM or even the Group PM's manager."""
+    draw = rng.random()
+    leaders_manager = plan.people[team.leader].manager
+    if draw < LEADER_OWNED_SHARE / 4 and leaders_manager is not None:
+        return leaders_manager
+    return team.leader if draw < LEADER_OWNED_SHARE else team.product_manager
+
+
+def _team_efforts(
+    rng: random.Random, team: int, effort: int, area_teams: list[int]
+) -> list[tuple[int, Decimal]]:
+    """The owning team's effort, or for some bigger initiatives a split with one or two teams
+    of the same product area; whole person-weeks that add up to `effort`."""
+    others = [other for other in area_teams if other != team]
+    if not others or effort < 6 or rng.random() >= SHARED_EFFORT_SHARE:
+        return [(team, Decimal(effort))]
+    helpers = rng.sample(others, min(len(others), rng.choice([1, 1, 2])))
+    own = round(effort * rng.uniform(0.5, 0.75))
+    rest = effort - own
+    cuts = sorted(rng.sample(range(1, rest), len(helpers) - 1))
+    shares = [high - low for low, high in zip([0, *cuts], [*cuts, rest], strict=True)]
+    return [(team, Decimal(own))] + [
+        (helper, Decimal(share)) for helper, share in zip(helpers, shares, strict=True)
+    ]
+
+
+def _scores(
+    rng: random.Random, category: str, status: str, effort: int, value: int
+) -> dict[str, int | Decimal | None]:
+    """RICE, ICE and WSJF inputs that fit the work; ideas are often not estimated yet."""
+    names = (
+        "reach",
+        "impact",
+        "confidence",
+        "ease",
+        "business_value",
+        "time_criticality",
+        "risk_reduction",
+        "job_size",
+    )
+    if rng.random() < UNESTIMATED_SHARE.get(status, UNESTIMATED_DEFAULT):
+        return dict.fromkeys(names)
+    low, high = {
+        WorkCategory.GROWTH: (3.5, 5),
+        WorkCategory.SCALING: (4, 5.3),
+        WorkCategory.PMF_EXPANSION: (2.5, 4),
+    }.get(category, (3, 4.6))
+    reach = int(float(f"{10 ** rng.uniform(low, high):.2g}"))
+    # Value runs from 5 to about 1,200: spread it over WSJF's scale on a log scale.
+    value_step = round(6 * (len(str(value)) - 1 + rng.uniform(-0.5, 0.5)) / 3)
+    scores: dict[str, int | Decimal | None] = {
+        "reach": reach,
+        "impact": Decimal(str(rng.choices([0.25, 0.5, 1, 2, 3], weights=[8, 25, 37, 20, 10])[0])),
+        "confidence": rng.choices([50, 80, 100], weights=[35, 45, 20])[0],
+        "ease": min(10, max(1, round(10 - effort / 7 + rng.uniform(-1.5, 1.5)))),
+        "business_value": WSJF_SCALE[min(6, max(0, value_step))],
+        "time_criticality": rng.choice(WSJF_SCALE[:5]),
+        "risk_reduction": rng.choice(
+            WSJF_SCALE[2:] if category == WorkCategory.SCALING else WSJF_SCALE[:4]
+        ),
+        "job_size": next(size for size in WSJF_SCALE if size >= min(20, effort / 3)),
+    }
+    if rng.random() < ONE_INPUT_MISSING_SHARE:
+        scores[rng.choice(["reach", "confidence", "job_size", "impact"])] = None
+    return scores
+
+
+def _duration(rng: random.Random, effort: Decimal) -> int:
+    """A quarter, and one more per thirty person-weeks; now and then a quarter longer."""
+    return min(4, 1 + int(effort) // 30 + (1 if rng.random() < 0.2 else 0))
+
+
+def _place_initiatives(plan: _Plan, rng: random.Random) -> None:
+    """Put finished, started and planned work in quarters around today; most ideas stay out.
+
+    Work goes greedily, the most valuable per person-week first, in the first quarter of its
+    shuffled preferences where every team it needs still has capacity, as a planner would.
+    Started and finished work is a fact, so it goes in even where it does not fit; and a few
+    small teams promised more than they can do next quarter, so the capacity page and the
+    alignment check have something to show."""
+    current = quarter_of(plan.today)
+    following = quarter_add(current, 1)
+    overcommitted = _overcommitted_teams(rng, plan.teams)
+    # What a team lets be planned in a quarter: an overcommitted one a good deal more.
+    limit = [
+        float(team.capacity) * (OVERCOMMITTED_LOAD + 0.2 if index in overcommitted else 1)
+        for index, team in enumerate(plan.teams)
+    ]
+    load: dict[tuple[int, str], float] = defaultdict(float)
+    # Early in a quarter little has started in it yet, and planned work may still start in it.
+    early = (plan.today - quarter_dates(current)[0]).days < 21
+
+    def overload(initiative: _InitiativePlan, start: str, duration: int) -> float:
+        return max(
+            (load[(team, quarter)] + float(effort) / duration) / limit[team]
+            for team, effort in initiative.team_efforts
+            for quarter in quarter_span(start, duration)
+        )
+
+    def place(initiative: _InitiativePlan, start: str, duration: int) -> None:
+        initiative.start_quarter, initiative.duration = start, duration
+        if initiative.status == InitiativeStatus.DROPPED:
+            return
+        for team, effort in initiative.team_efforts:
+            for quarter in quarter_span(start, duration):
+                load[(team, quarter)] += float(effort) / duration
+
+    by_return = sorted(
+        range(len(plan.initiatives)),
+        key=lambda i: (-plan.initiatives[i].value / plan.initiatives[i].effort, i),
+    )
+    # Status by status, so work moved from in progress back to planned is placed as planned.
+    order = (
+        index
+        for phase in PLACEMENT_ORDER
+        for index in [i for i in by_return if plan.initiatives[i].status == phase]
+    )
+    for index in order:
+        initiative = plan.initiatives[index]
+        status = initiative.status
+        candidates = _start_candidates(
+            rng, status, _duration(rng, initiative.effort), current, early
+        )
+        if not candidates:
+            continue
+        if status == InitiativeStatus.DROPPED:
+            place(initiative, *candidates[0])
+            continue
+        if status == InitiativeStatus.PLANNED and initiative.team in overcommitted:
+            candidates.insert(0, (following, 1))
+        chosen = next((c for c in candidates if overload(initiative, *c) <= 1), None)
+        if chosen is None and status == InitiativeStatus.IN_PROGRESS:
+            # A team does not start what it has no room for: this one is still to come.
+            initiative.status = InitiativeStatus.PLANNED
+            initiative.description = _initiative_description(
+                rng,
+                catalogue.AREAS[plan.teams[initiative.team].area],
+                initiative.category,
+                initiative.status,
+            )
+            continue
+        if chosen is None and status in {InitiativeStatus.DONE, InitiativeStatus.PLANNED}:
+            chosen = min(candidates, key=lambda c: overload(initiative, *c))
+        if chosen is not None:
+            place(initiative, *chosen)
+
+    # An overcommitted team that still fits next quarter pulls discovery work into it.
+    for team in sorted(overcommitted):
+        capacity = float(plan.teams[team].capacity)
+        waiting = [
+            initiative
+            for initiative in plan.initiatives
+            if initiative.team == team
+            and initiative.status in {InitiativeStatus.DISCOVERY, InitiativeStatus.IDEA}
+            and not initiative.start_quarter
+        ]
+        for initiative in waiting:
+            if load[(team, following)] > OVERCOMMITTED_LOAD * capacity:
+                break
+            initiative.status = InitiativeStatus.PLANNED
+            initiative.description = _initiative_description(
+                rng,
+                catalogue.AREAS[plan.teams[team].area],
+                initiative.category,
+                initiative.status,
+            )
+            place(initiative, following, 1)
+
+
+def _overcommitted_teams(rng: random.Random, teams: list[_TeamPlan]) -> set[int]:
+    """A few of the smaller teams, at least three."""
+    count = max(3, len(teams) // OVERCOMMITTED_PER_TEAMS)
+    smaller = sorted(range(len(teams)), key=lambda i: (teams[i].capacity, i))[: len(teams) // 2]
+    return set(rng.sample(smaller, min(count, len(smaller))))
+
+
+def _preferred(rng: random.Random, weights: dict[T, float]) -> list[T]:
+    """The keys in a random order where heavier ones tend to come first."""
+    return sorted(weights, key=lambda key: rng.random() ** (1 / weights[key]), reverse=True)
+
+
+def _start_candidates(
+    rng: random.Random, status: str, duration: int, current: str, early: bool
+) -> list[tuple[str, int]]:
+    """Where work of a status may sit, as (start quarter, duration), most preferred first."""
+    if status == InitiativeStatus.DONE:
+        backs = _preferred(rng, {1: 2, 2: 3, 3: 3, 4: 2, 5: 2, 6: 1})
+        return [(quarter_add(current, 1 - back - duration), duration) for back in backs]
+    if status == InitiativeStatus.IN_PROGRESS:
+        # Still running: it lasts at least until the current quarter, maybe longer; the
+        # longest spreads are there for when nothing else fits.
+        weights = {(1, 0): 5, (1, 1): 2, (2, 0): 2, (2, 1): 1, (3, 0): 1}
+        weights |= {(1, 2): 0.05, (2, 2): 0.05, (3, 1): 0.05} | ({} if early else {(0, 0): 4})
+        return [
+            (quarter_add(current, -back), min(8, max(duration, back + 1) + longer))
+            for back, longer in _preferred(rng, weights)
+        ]
+    if status == InitiativeStatus.PLANNED:
+        # Mostly next quarter, sometimes this one or later; the far quarters only when full.
+        near = _preferred(rng, {1: 6, 2: 2, 3: 1} | ({0: 3} if early else {}))
+        return [(quarter_add(current, ahead), duration) for ahead in [*near, 4, 5]]
+    if rng.random() >= PLACED_SHARE.get(status, 0):
+        return []
+    if status == InitiativeStatus.DROPPED:
+        return [(quarter_add(current, rng.randint(-2, 1)), duration)]
+    first = 2 if status == InitiativeStatus.DISCOVERY else 3
+    return [(quarter_add(current, ahead), duration) for ahead in range(first, first + 3)]
+
+
+def _plan_dates(plan: _Plan, rng: random.Random) -> None:
+    """Deadlines and earliest starts on some work: mostly met, a few in-progress ones late."""
+    current = quarter_of(plan.today)
+    late_candidates = []
+    for initiative in plan.initiatives:
+        status = initiative.status
+        placed = bool(initiative.start_quarter)
+        first_day = quarter_dates(initiative.start_quarter)[0] if placed else None
+        last_day = quarter_dates(initiative.end_quarter)[1] if placed else None
+        if status == InitiativeStatus.DROPPED:
+            continue
+        if placed and status in {InitiativeStatus.DONE, InitiativeStatus.IN_PROGRESS}:
+            if rng.random() < 0.18:
+                initiative.deadline = last_day + timedelta(days=rng.randint(0, 30))
+                if status == InitiativeStatus.IN_PROGRESS:
+                    late_candidates.append(initiative)
+            continue
+        if placed:
+            if rng.random() < 0.15:
+                initiative.earliest_start = first_day - timedelta(days=rng.randint(0, 45))
+            if rng.random() < 0.2:
+                initiative.deadline = last_day + timedelta(days=rng.randint(0, 45))
+            continue
+        # Not placed yet: a contract that starts later, a regulation with a date.
+        if rng.random() < 0.08:
+            later = quarter_add(current, rng.randint(1, 3))
+            initiative.earliest_start = quarter_dates(later)[0]
+        if rng.random() < 0.08:
+            initiative.deadline = quarter_dates(quarter_add(current, rng.randint(3, 6)))[1]
+            if initiative.earliest_start and initiative.deadline < initiative.earliest_start:
+                initiative.deadline = initiative.earliest_start + timedelta(days=90)
+    # A few started initiatives have passed their deadline and are still running: late.
+    late_count = min(len(late_candidates), 2 + len(late_candidates) // 5)
+    for initiative in rng.sample(late_candidates, late_count):
+        started = quarter_dates(initiative.start_quarter)[0]
+        overdue = rng.randint(3, max(3, min(40, (plan.today - started).days - 7)))
+        initiative.deadline = plan.today - timedelta(days=overdue)
+        initiative.health = rng.choice([Health.AMBER, Health.RED])
 
 
 def _initiatives_per_team(rng: random.Random, total: int, teams: list[_TeamPlan]) -> list[int]:
@@ -667,18 +1009,13 @@ def _initiative_description(
 def _objectives_for(
     rng: random.Random,
     team: _TeamPlan,
-    status: str,
+    initiative: _InitiativePlan,
     objectives_of: dict[tuple[int, str], list[int]],
     plan: _Plan,
 ) -> list[int]:
     """None, one or two of the team leader's objectives, from the half the work belongs to."""
     wanted = rng.choices([0, 1, 2], weights=[12, 60, 28])[0]
-    started = status in {
-        InitiativeStatus.IN_PROGRESS,
-        InitiativeStatus.DONE,
-        InitiativeStatus.DROPPED,
-    }
-    period = plan.periods[0] if started or rng.random() < 0.3 else plan.periods[1]
+    period = _period_of(rng, initiative, plan)
     candidates = list(objectives_of.get((team.leader, period), []))
     if wanted == 2 and len(candidates) < 2:
         # A team objective's parent is the next best thing to a second team objective.
@@ -686,6 +1023,19 @@ def _objectives_for(
             parent for index in candidates if (parent := plan.objectives[index].parent) is not None
         ]
     return sorted(rng.sample(candidates, min(wanted, len(candidates))))
+
+
+def _period_of(rng: random.Random, initiative: _InitiativePlan, plan: _Plan) -> str:
+    """The demo half an initiative's work belongs to: where it starts, if it is placed."""
+    first, second = plan.periods
+    if initiative.start_quarter:
+        return second if initiative.start_quarter >= quarters_of_period(second)[0] else first
+    started = initiative.status in {
+        InitiativeStatus.IN_PROGRESS,
+        InitiativeStatus.DONE,
+        InitiativeStatus.DROPPED,
+    }
+    return first if started or rng.random() < 0.3 else second
 
 
 # Writing the plan.
@@ -784,8 +1134,21 @@ def _write(plan: _Plan, report: Callable[[float], None]) -> None:
                     health=initiative.health,
                     value_estimate=initiative.value,
                     effort_estimate=initiative.effort,
+                    bucket=initiative.bucket,
+                    start_quarter=initiative.start_quarter,
+                    duration_quarters=initiative.duration,
+                    earliest_start=initiative.earliest_start,
+                    deadline=initiative.deadline,
+                    **initiative.scores,
                 )
                 for initiative in batch
+            ]
+        )
+        InitiativeEffort.objects.bulk_create(
+            [
+                InitiativeEffort(initiative_id=row.pk, team_id=teams[team].pk, effort=effort)
+                for initiative, row in zip(batch, created, strict=True)
+                for team, effort in initiative.team_efforts
             ]
         )
         link.objects.bulk_create(

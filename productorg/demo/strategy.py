@@ -1,23 +1,40 @@
-"""The demo's vision, key results, status updates and dependencies.
+"""The demo's strategy around the portfolio: vision, key results, status updates,
+dependencies, milestones and risks, balance dimensions and mix targets, a scoring model of the
+leader's own, and a few findings for the alignment check to make.
 
-Deterministic from the demo seed; runs after the objectives exist.
+Deterministic from the demo seed; runs after the objectives and initiatives exist, reading
+them back in primary-key order and writing with `bulk_create`.
 """
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from productorg.people.models import Person
+from productorg.people.models import Person, Team
 from productorg.strategy.models import (
+    BalanceDimension,
+    Bucket,
+    Classification,
     Dependency,
+    DimensionValue,
     Initiative,
     KeyResult,
+    Milestone,
+    MixTarget,
     Objective,
+    Risk,
+    ScoringModel,
     StatusUpdate,
     Vision,
+    WorkCategory,
 )
+from productorg.strategy.periods import quarter_add, quarter_dates, quarter_of, quarters_of_period
+from productorg.strategy.selectors.load import placed_effort
+from productorg.strategy.services.mix import builtin_dimensions_ensure
 
 VISIONS = [
     (
@@ -51,8 +68,18 @@ METRICS = [
 ]
 
 
-def strategy_demo_create(*, seed: int, today: date) -> None:
-    """A vision with one earlier version, and one to three key results per objective."""
+# An objective set at the offsite that no team has picked up yet: the alignment check finds it.
+UNSERVED_OBJECTIVE = (
+    "Open Northwind to third-party apps",
+    "Set at the offsite for the second half; no team has work for it yet.",
+)
+
+
+def strategy_demo_create(
+    *, seed: int, today: date, periods: tuple[str, str], initiatives_after: int = 0
+) -> None:
+    """A vision with one earlier version, key results, status updates, dependencies,
+    milestones and risks, balance dimensions with mix targets, and a custom scoring model."""
     rng = random.Random(seed * 7919 + 3)  # noqa: S311 - demo data must repeat from a seed
     cpo = Person.objects.filter(level__code="cpo").order_by("pk").first()
     for age_days, text in zip([200, 30], VISIONS, strict=True):
@@ -61,6 +88,7 @@ def strategy_demo_create(*, seed: int, today: date) -> None:
         Vision.objects.filter(pk=vision.pk).update(
             created_at=datetime.combine(today - timedelta(days=age_days), time(10), tzinfo=UTC)
         )
+    _unserved_objective(periods)
     key_results = []
     for objective in Objective.objects.order_by("pk"):
         for metric, unit, baseline, target in rng.sample(METRICS, rng.randint(1, 3)):
@@ -77,8 +105,63 @@ def strategy_demo_create(*, seed: int, today: date) -> None:
                 )
             )
     KeyResult.objects.bulk_create(key_results)
-    _status_updates(rng, today)
-    _dependencies(rng)
+    work = _work(initiatives_after)
+    _status_updates(rng, today, work)
+    _dependencies(rng, today, work)
+    _milestones_and_risks(rng, today, work)
+    _balance(rng, periods, work)
+    ScoringModel.objects.get_or_create(
+        name=SCORING_MODEL[0],
+        defaults={"formula": SCORING_MODEL[1], "description": SCORING_MODEL[2], "author": cpo},
+    )
+
+
+def _unserved_objective(periods: tuple[str, str]) -> None:
+    """A product-org objective of the second half, under a company objective, with no work."""
+    parent = (
+        Objective.objects.filter(period=periods[1], parent=None, owner__level__code="cpo")
+        .order_by("pk")
+        .first()
+    )
+    owner = Person.objects.filter(level__code__in=["director", "vp"]).order_by("pk").first()
+    if parent is None or owner is None:
+        return
+    title, description = UNSERVED_OBJECTIVE
+    Objective.objects.create(
+        title=title, description=description, period=periods[1], owner=owner, parent=parent
+    )
+
+
+class _Work(NamedTuple):
+    """An initiative as the rest of the demo needs it: plain values, all read in one query."""
+
+    pk: int
+    team_id: int | None
+    owner_id: int | None
+    status: str
+    health: str
+    category: str
+    bucket: str
+    start_quarter: str
+    duration_quarters: int
+    deadline: date | None
+
+    @property
+    def end_quarter(self) -> str:
+        if not self.start_quarter:
+            return ""
+        return quarter_add(self.start_quarter, self.duration_quarters - 1)
+
+    def is_late(self, today: date) -> bool:
+        """Still in progress after its deadline."""
+        return self.status == Initiative.Status.IN_PROGRESS and bool(
+            self.deadline and self.deadline < today
+        )
+
+
+def _work(initiatives_after: int) -> list[_Work]:
+    initiatives = Initiative.objects.filter(pk__gt=initiatives_after).order_by("pk")
+    return [_Work(*row) for row in initiatives.values_list(*_Work._fields)]
 
 
 SUMMARIES = {
@@ -112,20 +195,34 @@ DECISIONS = [
 ]
 
 
-def _status_updates(rng: random.Random, today: date) -> None:
-    """Two to four fortnightly updates for work in progress; the latest carries its health."""
+# Share of work in progress whose PM has not posted an update for more than two weeks.
+STALE_SHARE = 0.08
+
+
+def _status_updates(rng: random.Random, today: date, work: list[_Work]) -> None:
+    """Two to four fortnightly updates for work in progress, none before it started; the
+    latest carries its health. A few have gone quiet for weeks: the alignment check's stale
+    findings."""
     updates = []
-    in_progress = Initiative.objects.filter(status=Initiative.Status.IN_PROGRESS)
-    for initiative in in_progress.select_related("owner").order_by("pk"):
-        count = rng.randint(2, 4)
+    for initiative in work:
+        if initiative.status != Initiative.Status.IN_PROGRESS:
+            continue
+        started = (
+            quarter_dates(initiative.start_quarter)[0]
+            if initiative.start_quarter
+            else today - timedelta(days=90)
+        )
+        latest_age = rng.randint(16, 45) if rng.random() < STALE_SHARE else rng.randint(0, 6)
+        room = (today - started).days - latest_age
+        count = max(1, min(rng.randint(2, 4), room // 14 + 1))
         for step in range(count):
             latest = step == count - 1
             health = initiative.health if latest else rng.choice(["green", "green", "amber"])
             updates.append(
                 StatusUpdate(
-                    initiative=initiative,
-                    author=initiative.owner,
-                    date=today - timedelta(days=14 * (count - 1 - step) + rng.randint(0, 6)),
+                    initiative_id=initiative.pk,
+                    author_id=initiative.owner_id,
+                    date=today - timedelta(days=latest_age + 14 * (count - 1 - step)),
                     health=health,
                     progress=min(95, 15 + 20 * step + rng.randint(0, 10)),
                     summary=rng.choice(SUMMARIES[health]),
@@ -136,30 +233,309 @@ def _status_updates(rng: random.Random, today: date) -> None:
     StatusUpdate.objects.bulk_create(updates)
 
 
-def _dependencies(rng: random.Random) -> None:
-    """Later work of a team waits for earlier work of another: always from started to
-    not-yet-started, so the demo never holds a cycle."""
-    started = list(
-        Initiative.objects.filter(
-            status__in=[Initiative.Status.IN_PROGRESS, Initiative.Status.DONE]
-        )
-        .order_by("pk")
-        .values_list("pk", "team_id")
-    )
-    waiting = list(
-        Initiative.objects.filter(
-            status__in=[Initiative.Status.PLANNED, Initiative.Status.DISCOVERY]
-        )
-        .order_by("pk")
-        .values_list("pk", "team_id")
-    )
-    if not started or not waiting:
+def _dependencies(rng: random.Random, today: date, work: list[_Work]) -> None:
+    """Work of one team waits for placed work of another that ends before it starts, so the
+    plan holds; then a few dependencies that do not, on dropped and on late work, for the
+    alignment check.
+
+    Waiting work is planned or in discovery; what it waits for is placed and ends before the
+    waiting work starts, or is dropped or late and waits for nothing: never a cycle."""
+    current = quarter_of(today)
+    prerequisites = [
+        initiative
+        for initiative in work
+        if initiative.start_quarter
+        and initiative.status
+        in {Initiative.Status.IN_PROGRESS, Initiative.Status.DONE, Initiative.Status.PLANNED}
+        and not initiative.is_late(today)
+    ]
+    waiting = [
+        initiative
+        for initiative in work
+        if initiative.status in {Initiative.Status.PLANNED, Initiative.Status.DISCOVERY}
+        # Planned work starting this quarter has nothing left to wait for.
+        and initiative.start_quarter != current
+    ]
+    if not prerequisites or not waiting:
         return
-    pairs = set()
-    for initiative_id, team_id in rng.sample(waiting, max(1, len(waiting) // 8)):
-        depends_on_id, other_team = rng.choice(started)
-        if other_team != team_id:
-            pairs.add((initiative_id, depends_on_id))
+    pairs: set[tuple[int, int]] = set()
+    for initiative in rng.sample(waiting, max(1, len(waiting) // 8)):
+        for _ in range(5):
+            depends_on = rng.choice(prerequisites)
+            if depends_on.team_id != initiative.team_id and (
+                not initiative.start_quarter or depends_on.end_quarter < initiative.start_quarter
+            ):
+                pairs.add((initiative.pk, depends_on.pk))
+                break
+    planned = [
+        initiative
+        for initiative in waiting
+        if initiative.status == Initiative.Status.PLANNED and initiative.start_quarter
+    ]
+    dropped = [initiative for initiative in work if initiative.status == Initiative.Status.DROPPED]
+    late = [initiative for initiative in work if initiative.is_late(today)]
+    for blockers in (dropped, late):
+        for blocker in rng.sample(blockers, min(2, len(blockers))):
+            others = [
+                initiative
+                for initiative in planned
+                if initiative.team_id != blocker.team_id
+                and (not blocker.end_quarter or initiative.start_quarter > blocker.end_quarter)
+            ]
+            if others:
+                pairs.add((rng.choice(others).pk, blocker.pk))
     Dependency.objects.bulk_create(
         [Dependency(initiative_id=a, depends_on_id=b) for a, b in sorted(pairs)]
     )
+
+
+MILESTONES = [
+    "Design review",
+    "Prototype in front of five customers",
+    "Beta with the first merchants",
+    "Rollout to 10 % of traffic",
+    "Rollout to half of traffic",
+    "General availability",
+    "Results read-out",
+]
+RISK_REGISTER = [
+    (
+        "The data platform's new event schema may not land in time.",
+        "Agreed a fallback on the old events; the data team confirms by the end of the month.",
+    ),
+    (
+        "Peak season code freeze cuts the rollout window.",
+        "Rollout planned in two waves, the second after the freeze.",
+    ),
+    (
+        "The payment provider's sandbox is unreliable.",
+        "Contract tests against recorded responses; escalated to our account manager.",
+    ),
+    (
+        "Legal has not yet signed off the consent wording.",
+        "Wording drafted with legal; review booked for next week.",
+    ),
+    ("Two engineers are on leave during the launch month.", ""),
+    (
+        "The design system's new components are still in beta.",
+        "We use the stable components and swap later.",
+    ),
+    (
+        "Merchants may not adopt the feature without onboarding help.",
+        "Customer success prepares a guide and three webinars.",
+    ),
+    ("Depends on a vendor API that has changed twice this year.", ""),
+]
+# Shares of work in progress or planned that carry milestones, and risks.
+MILESTONE_SHARE = 0.3
+RISK_SHARE = 0.2
+
+
+def _milestones_and_risks(rng: random.Random, today: date, work: list[_Work]) -> None:
+    """Milestones across the quarters of some placed work (past ones mostly done), and a risk
+    or two on some of it, the riskier the worse its health."""
+    milestones, risks = [], []
+    for initiative in work:
+        if not initiative.start_quarter or initiative.status not in {
+            Initiative.Status.IN_PROGRESS,
+            Initiative.Status.PLANNED,
+        }:
+            continue
+        if rng.random() < MILESTONE_SHARE:
+            first = quarter_dates(initiative.start_quarter)[0]
+            last = quarter_dates(initiative.end_quarter)[1]
+            titles = sorted(rng.sample(range(len(MILESTONES)), rng.randint(2, 4)))
+            for position, title in enumerate(titles, start=1):
+                due = first + (last - first) * position / (len(titles) + 1)
+                milestones.append(
+                    Milestone(
+                        initiative_id=initiative.pk,
+                        title=MILESTONES[title],
+                        due=due,
+                        # Now and then a milestone slips past its date undone.
+                        done=due < today and rng.random() < 0.85,
+                    )
+                )
+        if rng.random() < RISK_SHARE or initiative.health == "red":
+            severities = {"green": "low", "amber": "medium", "red": "high"}
+            for description, mitigation in rng.sample(RISK_REGISTER, rng.randint(1, 2)):
+                risks.append(
+                    Risk(
+                        initiative_id=initiative.pk,
+                        description=description,
+                        severity=severities[initiative.health]
+                        if rng.random() < 0.7
+                        else rng.choice(["low", "medium", "high"]),
+                        mitigation=mitigation,
+                        closed=rng.random() < 0.15,
+                    )
+                )
+    Milestone.objects.bulk_create(milestones)
+    Risk.objects.bulk_create(risks)
+
+
+# Org targets per work category for the two demo halves: the leader asks for a shift from
+# features to expansion in the second half, which the plan does not show yet.
+CATEGORY_TARGETS = (
+    {
+        WorkCategory.FEATURE: 50,
+        WorkCategory.GROWTH: 25,
+        WorkCategory.SCALING: 15,
+        WorkCategory.PMF_EXPANSION: 10,
+    },
+    {
+        WorkCategory.FEATURE: 40,
+        WorkCategory.GROWTH: 25,
+        WorkCategory.SCALING: 20,
+        WorkCategory.PMF_EXPANSION: 15,
+    },
+)
+CATEGORY_TOLERANCE = 5
+BUCKET_TARGETS = {
+    Bucket.METRICS_MOVER: 40,
+    Bucket.CUSTOMER_REQUEST: 35,
+    Bucket.CUSTOMER_DELIGHT: 25,
+}
+BUCKET_TOLERANCE = 10
+DEMAND_SOURCE = (
+    "Demand source",
+    "demand-source",
+    "Who asked for the work: customers or the business.",
+)
+CUSTOMER_DEMAND = ("customer-demand", "Customer demand")
+BUSINESS_DEMAND = ("business-demand", "Business demand")
+DEMAND_TARGETS = {CUSTOMER_DEMAND[0]: 40, BUSINESS_DEMAND[0]: 60}
+DEMAND_TOLERANCE = 10
+# How likely work of a bucket is to come from customers; unsorted work is a coin toss.
+CUSTOMER_DEMAND_CHANCE = {
+    Bucket.CUSTOMER_REQUEST: 0.85,
+    Bucket.CUSTOMER_DELIGHT: 0.6,
+    Bucket.METRICS_MOVER: 0.2,
+}
+CLASSIFIED_SHARE = 0.85
+# Most teams agreed work-category targets of their own with their leader, matching their plan;
+# some were asked for a shift their plan does not show yet (clearly out of tolerance); the
+# rest are held to the org's targets.
+SHIFTED_TEAM_SHARE = 0.15
+AGREED_TEAM_SHARE = 0.65
+TEAM_TOLERANCE = 5
+SHIFT_POINTS = 20
+SCORING_MODEL = (
+    "Value per week, confidence-weighted",
+    "value / effort * confidence / 100",
+    "The value estimate per person-week, discounted by how sure we are of the estimates.",
+)
+
+
+def _balance(rng: random.Random, periods: tuple[str, str], work: list[_Work]) -> None:
+    """The built-in dimensions (made again when a flushed database lost them), a custom one,
+    Demand source, with most initiatives classified, and org and team mix targets."""
+    category, bucket = builtin_dimensions_ensure()
+    name, slug, description = DEMAND_SOURCE
+    demand, _ = BalanceDimension.objects.get_or_create(
+        slug=slug, defaults={"name": name, "description": description}
+    )
+    demand_values = {}
+    for position, (key, label) in enumerate([CUSTOMER_DEMAND, BUSINESS_DEMAND]):
+        value, _ = DimensionValue.objects.get_or_create(
+            dimension=demand, key=key, defaults={"label": label, "order": position}
+        )
+        demand_values[key] = value.pk
+    classifications = []
+    for initiative in work:
+        if rng.random() >= CLASSIFIED_SHARE:
+            continue
+        chance = CUSTOMER_DEMAND_CHANCE.get(initiative.bucket, 0.5)
+        if initiative.category == WorkCategory.SCALING:
+            chance = 0.15
+        key = CUSTOMER_DEMAND[0] if rng.random() < chance else BUSINESS_DEMAND[0]
+        classifications.append(
+            Classification(
+                initiative_id=initiative.pk, dimension_id=demand.pk, value_id=demand_values[key]
+            )
+        )
+    Classification.objects.bulk_create(classifications)
+
+    targets = []
+    for half, period in enumerate(periods):
+        for dimension, shares, tolerance in (
+            (category, CATEGORY_TARGETS[half], CATEGORY_TOLERANCE),
+            (bucket, BUCKET_TARGETS, BUCKET_TOLERANCE),
+            (demand, DEMAND_TARGETS, DEMAND_TOLERANCE),
+        ):
+            if MixTarget.objects.filter(dimension=dimension, team=None, period=period).exists():
+                continue
+            values = {value.key: value for value in dimension.values.all()}
+            targets += [
+                MixTarget(
+                    dimension=dimension,
+                    value=values[key],
+                    team=None,
+                    period=period,
+                    share=Decimal(share),
+                    tolerance=Decimal(tolerance),
+                )
+                for key, share in shares.items()
+            ]
+    targets += _team_category_targets(rng, periods, category)
+    MixTarget.objects.bulk_create(targets)
+
+
+def _team_category_targets(
+    rng: random.Random, periods: tuple[str, str], category: BalanceDimension
+) -> list[MixTarget]:
+    """Work-category targets of their own for most teams, in both halves: the team's plan
+    rounded to fives (within tolerance), or for a few that plan with twenty points moved from
+    its biggest category to its smallest (clearly out)."""
+    # Teams that have targets already (a demo loaded beside an organisation) keep theirs.
+    taken = MixTarget.objects.filter(dimension=category, period__in=periods, team__isnull=False)
+    team_ids = list(
+        Team.objects.exclude(pk__in=taken.values("team"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    rng.shuffle(team_ids)
+    shifted_count = max(2, round(SHIFTED_TEAM_SHARE * len(team_ids)))
+    chosen = team_ids[: shifted_count + round(AGREED_TEAM_SHARE * len(team_ids))]
+    shifted = set(chosen[:shifted_count])
+    values = {value.key: value for value in category.values.all()}
+    keys = list(WorkCategory.values)
+    targets = []
+    for period in periods:
+        effort: dict[int, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(keys, Decimal(0)))
+        for row in placed_effort(quarters=quarters_of_period(period), team_ids=chosen):
+            effort[row.team_id][row.category] += row.effort
+        for team_id in chosen:
+            total = sum(effort[team_id].values())
+            if not total:
+                continue
+            shares = _in_fives({key: 100 * effort[team_id][key] / total for key in keys})
+            if team_id in shifted:
+                biggest = max(keys, key=lambda key: (shares[key], key))
+                smallest = min(keys, key=lambda key: (shares[key], key))
+                moved = min(SHIFT_POINTS, shares[biggest])
+                shares[biggest] -= moved
+                shares[smallest] += moved
+            targets += [
+                MixTarget(
+                    dimension=category,
+                    value=values[key],
+                    team_id=team_id,
+                    period=period,
+                    share=Decimal(shares[key]),
+                    tolerance=Decimal(TEAM_TOLERANCE),
+                )
+                for key in keys
+            ]
+    return targets
+
+
+def _in_fives(shares: dict[str, Decimal]) -> dict[str, int]:
+    """Percentages rounded to multiples of five that still add up to 100 (largest remainder),
+    each less than five points from the share it rounds."""
+    units = {key: share / 5 for key, share in shares.items()}
+    rounded = {key: int(unit) for key, unit in units.items()}
+    by_remainder = sorted(units, key=lambda key: (units[key] - rounded[key], key), reverse=True)
+    for key in by_remainder[: 20 - sum(rounded.values())]:
+        rounded[key] += 1
+    return {key: 5 * unit for key, unit in rounded.items()}

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
     from productorg.strategy.selectors import CategoryShare
+    from productorg.strategy.selectors.mix import Fader
 
 # One colour per work category, readable for the common colour-vision deficiencies
 # (Okabe-Ito palette).
@@ -252,3 +253,158 @@ def _scale_word(value: float, scale_labels: Sequence[str]) -> str:
     if float(value).is_integer() and 0 <= index < len(scale_labels):
         return f"{_number(value)} ({scale_labels[index]})"
     return _number(value)
+
+
+# Mix faders: a knob inside its tolerance band is blue; out of it vermillion, and marked with a
+# sign and words as well, so the flag does not rest on colour alone (Okabe-Ito palette).
+FADER_COLOUR = "#0072B2"
+FADER_OUT_COLOUR = "#D55E00"
+FADER_BAND_COLOUR = "#009E73"
+FADER_WIDTH = 124
+FADER_TRACK_HEIGHT = 140
+FADER_AXIS_WIDTH = 44
+FADER_TOP = 10
+# Characters per line of a value's label under its fader, and lines at most.
+FADER_LABEL_WIDTH = 14
+FADER_LABEL_LINES = 3
+FADER_TRACK_BOTTOM = FADER_TOP + FADER_TRACK_HEIGHT
+# Under the track: the label's lines, the actual, the target and the verdict.
+FADER_HEIGHT = FADER_TRACK_BOTTOM + 18 + 15 * (FADER_LABEL_LINES + 3)
+
+
+def mix_faders(
+    faders: Sequence[Fader],
+    *,
+    hrefs: Sequence[str] = (),
+    hx_target: str = "",
+    title: str = "Share of planned effort against the mix target",
+) -> SafeString:
+    """A row of vertical faders, one per value: a 0–100 % track, the tolerance band around the
+    target, the target as a black bar and the actual share as the knob. A fader out of
+    tolerance is coloured and says by how much it is over or under. Each fader is a link to
+    `hrefs[i]` when given (fetched into `hx_target` by htmx when that is given too)."""
+    # Plain strings with every given text escaped: a board draws a hundred faders at a time,
+    # and format_html per element costs more than the rest of the page.
+    width = FADER_AXIS_WIDTH + FADER_WIDTH * max(1, len(faders))
+    parts = []
+    for tick in (0, 25, 50, 75, 100):
+        y = _fader_level(tick)
+        parts.append(
+            f'<line x1="{FADER_AXIS_WIDTH - 2}" y1="{y}" x2="{width}" y2="{y}" stroke="#e3e3e3" '
+            f'stroke-width="1"/><text x="{FADER_AXIS_WIDTH - 6}" y="{y + 4}" text-anchor="end" '
+            f'class="chart-value" font-size="11" fill="#666">{tick} %</text>'
+        )
+    for index, fader in enumerate(faders):
+        centre = FADER_AXIS_WIDTH + FADER_WIDTH * index + FADER_WIDTH // 2
+        href = hrefs[index] if index < len(hrefs) else ""
+        parts.append(_fader(fader, centre, href, hx_target))
+    flagged = sum(fader.out_of_tolerance for fader in faders)
+    summary = f"{flagged} of {len(faders)} out of tolerance" if flagged else "all in tolerance"
+    label = escape(f"{title}: {summary}")
+    return mark_safe(  # noqa: S308 - every text from outside is escaped above
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {FADER_HEIGHT}" '
+        f'width="{width}" height="{FADER_HEIGHT}" role="figure" class="chart mix-faders" '
+        f'aria-label="{label}"><title>{label}</title>{"".join(parts)}</svg>'
+    )
+
+
+def _fader_level(percent: float) -> float:
+    """The y of a percentage on the track."""
+    share = min(max(percent, 0.0), 100.0) / 100
+    return round(FADER_TRACK_BOTTOM - FADER_TRACK_HEIGHT * share, 1)
+
+
+def _fader(fader: Fader, centre: int, href: str, hx_target: str) -> str:
+    actual = None if fader.actual is None else float(fader.actual)
+    target = None if fader.target is None else float(fader.target)
+    tolerance = float(fader.tolerance or 0)
+    out = fader.out_of_tolerance
+    # The whole column answers a click, not only the thin track.
+    parts = [
+        f'<rect x="{centre - FADER_WIDTH // 2 + 4}" y="0" width="{FADER_WIDTH - 8}" '
+        f'height="{FADER_HEIGHT}" fill="#fff" fill-opacity="0"/>'
+    ]
+    if target is not None:
+        top, bottom = _fader_level(target + tolerance), _fader_level(target - tolerance)
+        band = max(round(bottom - top, 1), 1)
+        parts.append(
+            f'<rect x="{centre - 18}" y="{top}" width="36" height="{band}" '
+            f'fill="{FADER_BAND_COLOUR}" fill-opacity="0.2" class="fader-band"/>'
+        )
+    parts.append(
+        f'<rect x="{centre - 3}" y="{FADER_TOP}" width="6" height="{FADER_TRACK_HEIGHT}" rx="3" '
+        'fill="#bbb" class="fader-track"/>'
+    )
+    if target is not None:
+        y = _fader_level(target)
+        parts.append(
+            f'<line x1="{centre - 24}" y1="{y}" x2="{centre + 24}" y2="{y}" stroke="#000" '
+            'stroke-width="2.5" class="fader-target"/>'
+        )
+    if actual is None:
+        parts.append(
+            f'<text x="{centre}" y="{_fader_level(50) + 4}" text-anchor="middle" '
+            'class="chart-value" font-size="11" fill="#666">no effort</text>'
+        )
+    else:
+        y = _fader_level(actual)
+        parts.append(
+            f'<rect x="{centre - 16}" y="{round(y - 7, 1)}" width="32" height="14" rx="3" '
+            f'fill="{FADER_OUT_COLOUR if out else FADER_COLOUR}" stroke="#222" '
+            f'class="fader-knob"/><line x1="{centre - 10}" y1="{y}" x2="{centre + 10}" '
+            f'y2="{y}" stroke="#fff" stroke-width="2"/>'
+        )
+    lines = textwrap.wrap(fader.label, FADER_LABEL_WIDTH) or [""]
+    if len(lines) > FADER_LABEL_LINES:
+        last = lines[FADER_LABEL_LINES - 1][: FADER_LABEL_WIDTH - 1]
+        lines = [*lines[: FADER_LABEL_LINES - 1], f"{last}…"]
+    y = FADER_TRACK_BOTTOM + 18
+    for line in lines:
+        parts.append(
+            f'<text x="{centre}" y="{y}" text-anchor="middle" class="chart-label" font-size="12" '
+            f'font-weight="600">{escape(line)}</text>'
+        )
+        y += 15
+    y = FADER_TRACK_BOTTOM + 18 + 15 * FADER_LABEL_LINES
+    numbers = [
+        "no effort" if actual is None else f"{_number(actual)} %",
+        "no target" if target is None else f"target {_number(target)} ± {_number(tolerance)}",
+    ]
+    for line in numbers:
+        parts.append(
+            f'<text x="{centre}" y="{y}" text-anchor="middle" class="chart-value" '
+            f'font-size="12">{line}</text>'
+        )
+        y += 15
+    verdict = _fader_verdict(fader)
+    if verdict:
+        parts.append(
+            f'<text x="{centre}" y="{y}" text-anchor="middle" font-size="12" '
+            f'font-weight="{700 if out else 400}" fill="{FADER_OUT_COLOUR if out else "#1a7f37"}" '
+            f'class="fader-verdict">{verdict}</text>'
+        )
+    described = (
+        f"{fader.label}: {numbers[0]} of planned effort"
+        f" ({_number(float(fader.effort))} person-weeks), {numbers[1]}"
+        + (f" — {verdict}" if verdict else "")
+    )
+    group = f'<g class="fader{" fader-out" if out else ""}">{"".join(parts)}</g>'
+    if not href:
+        return f"<g><title>{escape(described)}</title>{group}</g>"
+    link = escape(f"{described}. Show the initiatives.")
+    htmx = (
+        f' hx-get="{escape(href)}" hx-target="{escape(hx_target)}" hx-push-url="false"'
+        if hx_target
+        else ""
+    )
+    return f'<a href="{escape(href)}"{htmx}><title>{link}</title>{group}</a>'
+
+
+def _fader_verdict(fader: Fader) -> str:
+    """'⚠ 7 pp over' out of tolerance, '✓ in tolerance' within, '' without a target."""
+    deviation = fader.deviation
+    if deviation is None:
+        return ""
+    if not fader.out_of_tolerance:
+        return "✓ in tolerance"
+    return f"⚠ {_number(abs(float(deviation)))} pp {'over' if deviation > 0 else 'under'}"

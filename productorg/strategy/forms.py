@@ -81,3 +81,5 @@ class StatusUpdateForm(forms.Form):
     decisions_needed = forms.CharField(
         max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # A one-time token: a double-clicked submit posts one update.
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)

@@ -20,6 +20,11 @@ MAX_QUERIES = {
     "/people/?attention=overdue&level=pm": 14,
     "/teams/": 6,
     "/strategy/": 10,
+    "/strategy/mix/": 13,
+    "/strategy/ranking/": 8,
+    "/strategy/alignment/": 17,
+    "/roadmap/": 14,
+    "/capacity/": 8,
 }
 
 

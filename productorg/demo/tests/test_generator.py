@@ -21,7 +21,17 @@ from productorg.demo.generator import (
 )
 from productorg.people.models import Person, Team, manager_chain_ids, reporting_lines
 from productorg.people.selectors import SPAN_OF_CONTROL_MAX, SPAN_OF_CONTROL_MIN
-from productorg.strategy.models import Initiative, Objective
+from productorg.strategy.models import (
+    Classification,
+    Dependency,
+    Initiative,
+    InitiativeEffort,
+    Milestone,
+    MixTarget,
+    Objective,
+    Risk,
+    StatusUpdate,
+)
 
 IC_LEVELS = {"apm", "pm", "senior-pm", "principal-pm"}
 
@@ -61,8 +71,45 @@ def snapshot() -> dict[str, list[tuple]]:
                     initiative.health,
                     initiative.value_estimate,
                     initiative.effort_estimate,
+                    initiative.bucket,
+                    initiative.start_quarter,
+                    initiative.duration_quarters,
+                    initiative.earliest_start,
+                    initiative.deadline,
+                    initiative.reach,
+                    initiative.impact,
+                    initiative.confidence,
+                    initiative.ease,
+                    initiative.business_value,
+                    initiative.time_criticality,
+                    initiative.risk_reduction,
+                    initiative.job_size,
                 )
             ]
+        ),
+        "team_efforts": sorted(
+            InitiativeEffort.objects.values_list("initiative__title", "team__name", "effort")
+        ),
+        "milestones": sorted(
+            Milestone.objects.values_list("initiative__title", "title", "due", "done")
+        ),
+        "risks": sorted(
+            Risk.objects.values_list("initiative__title", "description", "severity", "closed")
+        ),
+        "dependencies": sorted(
+            Dependency.objects.values_list("initiative__title", "depends_on__title")
+        ),
+        "status_updates": sorted(
+            StatusUpdate.objects.values_list("initiative__title", "date", "health", "progress")
+        ),
+        "mix_targets": sorted(
+            MixTarget.objects.values_list(
+                "dimension__slug", "value__key", "team__name", "period", "share", "tolerance"
+            ),
+            key=str,
+        ),
+        "classifications": sorted(
+            Classification.objects.values_list("initiative__title", "value__key")
         ),
     }
 

@@ -110,3 +110,80 @@ def test_long_competency_names_wrap_onto_more_lines():
     svg = radar(["Raising the bar of the product-management function", "B", "C"], [2, 2, 2])
     # Three lines for the long name, one each for "B" and "C".
     assert svg.count("<tspan") == 5
+
+
+def faders(*readings: tuple) -> list:
+    from productorg.strategy.selectors.mix import Fader
+
+    return [
+        Fader(
+            key=label.lower(),
+            label=label,
+            effort=Decimal(10),
+            actual=None if actual is None else Decimal(actual),
+            target=None if target is None else Decimal(target),
+            tolerance=None if target is None else Decimal(tolerance),
+        )
+        for label, actual, target, tolerance in readings
+    ]
+
+
+def test_mix_faders_are_well_formed_svg_with_a_titled_link_per_fader():
+    from productorg.reports.charts import mix_faders
+
+    row = faders(("Feature", 55, 50, 5), ("Growth", 45, 50, 5))
+    svg = str(mix_faders(row, hrefs=["/a?x=1&y=2", "/b"], hx_target="#drill", title="Checkout"))
+    root = ElementTree.fromstring(svg)  # noqa: S314 - our own markup, not untrusted XML
+    ns = "{http://www.w3.org/2000/svg}"
+    links = root.findall(f"{ns}a")
+    assert [link.get("href") for link in links] == ["/a?x=1&y=2", "/b"]
+    assert all(link.get("hx-target") == "#drill" for link in links)
+    assert [link.find(f"{ns}title").text for link in links] == [
+        "Feature: 55 % of planned effort (10 person-weeks), target 50 ± 5 — ✓ in tolerance."
+        " Show the initiatives.",
+        "Growth: 45 % of planned effort (10 person-weeks), target 50 ± 5 — ✓ in tolerance."
+        " Show the initiatives.",
+    ]
+    assert root.get("aria-label") == "Checkout: all in tolerance"
+
+
+def test_a_fader_out_of_tolerance_is_coloured_and_says_so_in_words():
+    from productorg.reports.charts import FADER_OUT_COLOUR, mix_faders
+
+    svg = str(mix_faders(faders(("Feature", 70, 50, 5), ("Growth", 20, 40, 5))))
+    assert svg.count(f'fill="{FADER_OUT_COLOUR}" class="fader-verdict">⚠') == 2
+    assert "⚠ 20 pp over" in svg and "⚠ 20 pp under" in svg
+    assert svg.count('class="fader fader-out"') == 2
+    assert "2 of 2 out of tolerance" in svg
+
+
+def test_knob_target_and_band_sit_at_their_percentages_on_the_track():
+    from productorg.reports.charts import FADER_TOP, FADER_TRACK_HEIGHT, mix_faders
+
+    svg = str(mix_faders(faders(("Feature", 25, 50, 10))))
+    bottom = FADER_TOP + FADER_TRACK_HEIGHT
+    knob_y = float(re.search(r'y="([\d.]+)" width="32" height="14"', svg).group(1))
+    assert knob_y + 7 == bottom - FADER_TRACK_HEIGHT * 0.25
+    target_y = float(re.search(r'y1="([\d.]+)" x2="[\d.]+" y2="[\d.]+" stroke="#000"', svg)[1])
+    assert target_y == bottom - FADER_TRACK_HEIGHT * 0.5
+    band = re.search(r'y="([\d.]+)" width="36" height="([\d.]+)"', svg)
+    assert float(band[1]) == bottom - FADER_TRACK_HEIGHT * 0.6
+    assert float(band[2]) == FADER_TRACK_HEIGHT * 0.2
+
+
+def test_a_fader_without_effort_or_target_draws_no_knob_and_says_why():
+    from productorg.reports.charts import mix_faders
+
+    svg = str(mix_faders(faders(("Customer", None, 50, 5), ("Business", 30, None, None))))
+    assert svg.count('class="fader-knob"') == 1
+    assert svg.count('class="fader-target"') == 1
+    assert "no effort" in svg and "no target" in svg
+    assert "<a " not in svg  # no links without hrefs
+
+
+def test_long_value_labels_wrap_onto_two_lines_and_escape():
+    from productorg.reports.charts import mix_faders
+
+    svg = str(mix_faders(faders(("Product-market-fit expansion <b>", 10, None, None))))
+    assert "&lt;b&gt;" in svg and "<b>" not in svg
+    ElementTree.fromstring(svg)  # noqa: S314 - our own markup, not untrusted XML

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from productorg.strategy.models import Initiative, InitiativeEffort
-from productorg.strategy.periods import quarter_add, quarter_span
+from productorg.strategy.periods import quarter_add
 
 # The longest an initiative may last (Initiative.duration_quarters' validator).
 MAX_DURATION_QUARTERS = 8
@@ -39,7 +39,8 @@ def placed_effort(
         return []
     first, last = min(quarters), max(quarters)
     wanted = set(quarters)
-    team_filter = Q() if team_ids is None else Q(team_id__in=list(team_ids))
+    team_ids = None if team_ids is None else list(team_ids)
+    team_filter = Q() if team_ids is None else Q(team_id__in=team_ids)
     placed = Q(initiative__start_quarter__gte=quarter_add(first, 1 - MAX_DURATION_QUARTERS)) & Q(
         initiative__start_quarter__lte=last
     )
@@ -54,7 +55,9 @@ def placed_effort(
         "initiative__bucket",
         "initiative__status",
     )
-    rows = list(InitiativeEffort.objects.filter(placed & live & team_filter).values_list(*fields))
+    rows = list(
+        InitiativeEffort.objects.filter(placed & live & team_filter).order_by().values_list(*fields)
+    )
     # Initiatives nobody split across teams: the owning team carries the whole estimate.
     rows += (
         Initiative.objects.filter(team__isnull=False, team_efforts__isnull=True)
@@ -63,7 +66,8 @@ def placed_effort(
             & Q(start_quarter__lte=last)
         )
         .exclude(status=Initiative.Status.DROPPED)
-        .filter(Q() if team_ids is None else Q(team_id__in=list(team_ids)))
+        .filter(team_filter)
+        .order_by()
         .values_list(
             "pk",
             "team_id",
@@ -75,12 +79,23 @@ def placed_effort(
             "status",
         )
     )
+    # Quarters as consecutive numbers: a span is then a range, with no date arithmetic per row.
+    wanted_by_index = {_quarter_index(quarter): quarter for quarter in wanted}
+    start_index: dict[str, int] = {}
     result = []
     for initiative_id, team_id, effort, start, duration, category, bucket, status in rows:
+        if start not in start_index:
+            start_index[start] = _quarter_index(start)
         share = effort / duration
-        for quarter in quarter_span(start, duration):
-            if quarter in wanted:
+        first_index = start_index[start]
+        for index in range(first_index, first_index + duration):
+            quarter = wanted_by_index.get(index)
+            if quarter is not None:
                 result.append(
                     PlacedEffort(initiative_id, team_id, quarter, share, category, bucket, status)
                 )
     return result
+
+
+def _quarter_index(quarter: str) -> int:
+    return int(quarter[:4]) * 4 + int(quarter[-1]) - 1

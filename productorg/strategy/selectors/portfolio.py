@@ -14,6 +14,7 @@ from productorg.accounts import permissions
 from productorg.strategy.models import (
     Dependency,
     Initiative,
+    InitiativeEffort,
     Objective,
     StatusUpdate,
     Vision,
@@ -107,6 +108,9 @@ def initiative_detail(*, user: User, initiative_id: int) -> Initiative | None:
             Prefetch("status_updates", queryset=StatusUpdate.objects.select_related("author")),
             Prefetch("dependencies", queryset=Dependency.objects.select_related("depends_on")),
             Prefetch("dependents", queryset=Dependency.objects.select_related("initiative")),
+            Prefetch("team_efforts", queryset=InitiativeEffort.objects.select_related("team")),
+            "milestones",
+            "risks",
         )
         .filter(pk=initiative_id)
         .first()

@@ -6,9 +6,17 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
 from productorg.people.models import Person
-from productorg.strategy.models import Dependency, Initiative, KeyResult, StatusUpdate, Vision
+from productorg.strategy.models import (
+    Dependency,
+    Initiative,
+    KeyResult,
+    Objective,
+    StatusUpdate,
+    Vision,
+)
 
 
 @transaction.atomic
@@ -25,6 +33,8 @@ def key_result_record(*, key_result: KeyResult, current: Decimal) -> KeyResult:
     """Record where a key result's metric stands now."""
     key_result.current = current
     key_result.save(update_fields=["current", "updated_at"])
+    # The objective's edit form carries its key results: an open form must not overwrite this.
+    Objective.objects.filter(pk=key_result.objective_id).update(version=F("version") + 1)
     return key_result
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from uuid import uuid4
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from productorg.strategy.forms import (
     VisionForm,
 )
 from productorg.strategy.models import KeyResult
+from productorg.strategy.services import editing
 
 INITIATIVES_PER_PAGE = 50
 
@@ -32,7 +35,13 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "page": page, "ignored": form.ignored(), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "ignored": form.ignored(),
+            "query": query.urlencode(),
+            "can_create": permissions.can_create_initiative(request.user),
+        },
     )
 
 
@@ -43,13 +52,13 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     can_change = permissions.can_change_initiative(request.user, initiative)
     form = StatusUpdateForm(
         request.POST or None,
-        initial={"date": timezone.localdate(), "health": initiative.health},
+        initial={"date": timezone.localdate(), "health": initiative.health, "form_token": uuid4()},
     )
     if request.method == "POST":
         if not can_change:
             raise Http404
         if form.is_valid():
-            services.status_update_post(
+            editing.status_update_post_once(
                 initiative=initiative,
                 author=permissions.person_of(request.user),
                 **form.cleaned_data,

@@ -1,0 +1,552 @@
+"""Writes of the initiative and objective edit pages: create, update (optimistically locked),
+milestones, risks and dependencies.
+
+Every service takes the acting user and checks the rules again, whatever the face checked. A
+write the user may not make at all raises `EditingNotAllowed` (faces answer 404, as for a
+denied read); bad input raises `EditingError` whose `field` names the input at fault; a save
+based on a version someone else has replaced raises `StaleEdit` carrying the object as it is
+now. Creates take a form's one-time token: the same token twice gives back the first object.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from productorg.accounts import permissions
+from productorg.accounts.permissions import Role
+from productorg.people.models import Person, Team
+from productorg.strategy.models import (
+    Dependency,
+    Initiative,
+    InitiativeEffort,
+    KeyResult,
+    Milestone,
+    Objective,
+    Risk,
+    StatusUpdate,
+)
+from productorg.strategy.periods import PERIOD_PATTERN, QUARTER_PATTERN
+from productorg.strategy.selectors import editing as editing_selectors
+from productorg.strategy.services.portfolio import dependency_add, status_update_post
+
+if TYPE_CHECKING:
+    import datetime
+
+    from productorg.accounts.models import User
+
+Tokened = TypeVar("Tokened", Initiative, Objective, StatusUpdate)
+
+
+class EditingError(Exception):
+    """Input the rules refuse; the message is for the user, `field` names the input."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class EditingNotAllowed(EditingError):
+    """The user may not make this change at all (faces answer 404)."""
+
+    def __init__(self, message: str = "You may not change this.") -> None:
+        super().__init__(message)
+
+
+class StaleEdit(EditingError):
+    """Someone saved the object since the user loaded it; `current` is it as saved now."""
+
+    def __init__(self, current: Initiative | Objective) -> None:
+        what = "initiative" if isinstance(current, Initiative) else "objective"
+        super().__init__(
+            f"Someone else saved this {what} while you were editing it, so your changes were "
+            "not saved. Their changes are listed below and your input is kept: check it, then "
+            "save again to overwrite theirs."
+        )
+        self.current = current
+
+
+# One-time form tokens.
+
+
+def _create_once(
+    model: type[Tokened], form_token: uuid.UUID | None, create: Callable[[], Tokened]
+) -> Tokened:
+    """Run `create` unless `form_token` was used already; then (or on losing the race to a
+    concurrent request with the same token) give back the object that token made."""
+    if form_token is not None:
+        existing = model.objects.filter(form_token=form_token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        existing = (
+            None if form_token is None else model.objects.filter(form_token=form_token).first()
+        )
+        if existing is None:
+            raise EditingError(
+                "This could not be saved: the input breaks a rule of the data."
+            ) from None
+        return existing
+
+
+# Initiatives.
+
+
+@dataclass(frozen=True)
+class TeamEffortInput:
+    """One team's effort in person-weeks; no team means the initiative's owning team."""
+
+    team: Team | None
+    effort: Decimal
+
+
+@dataclass(frozen=True)
+class InitiativeData:
+    """Everything the initiative form sets (health comes from status updates, not from here)."""
+
+    title: str
+    team: Team | None
+    description: str = ""
+    owner: Person | None = None
+    category: str = Initiative._meta.get_field("category").default
+    bucket: str = ""
+    status: str = Initiative.Status.IDEA
+    value_estimate: Decimal = Decimal(0)
+    objectives: list[Objective] = field(default_factory=list)
+    start_quarter: str = ""
+    duration_quarters: int = 1
+    earliest_start: datetime.date | None = None
+    deadline: datetime.date | None = None
+    reach: int | None = None
+    impact: Decimal | None = None
+    confidence: int | None = None
+    ease: int | None = None
+    business_value: int | None = None
+    time_criticality: int | None = None
+    risk_reduction: int | None = None
+    job_size: int | None = None
+    efforts: list[TeamEffortInput] = field(default_factory=list)
+
+
+# The initiative columns InitiativeData sets directly.
+INITIATIVE_COLUMNS = [
+    "title",
+    "description",
+    "team",
+    "owner",
+    "category",
+    "bucket",
+    "status",
+    "value_estimate",
+    "start_quarter",
+    "duration_quarters",
+    "earliest_start",
+    "deadline",
+    "reach",
+    "impact",
+    "confidence",
+    "ease",
+    "business_value",
+    "time_criticality",
+    "risk_reduction",
+    "job_size",
+]
+
+
+def _team_efforts(data: InitiativeData) -> dict[Team, Decimal]:
+    """The effort per team, a row without a team going to the owning team; refuses
+    negative efforts, rows nobody can place and a team given twice."""
+    efforts: dict[Team, Decimal] = {}
+    for row in data.efforts:
+        team = row.team or data.team
+        if team is None:
+            raise EditingError(
+                "Effort per team: choose the team of each row (the initiative has no owning "
+                "team to take it).",
+                field="efforts",
+            )
+        if row.effort < 0:
+            raise EditingError(
+                f"Effort per team: {team.name}'s effort cannot be negative.", field="efforts"
+            )
+        if team in efforts:
+            raise EditingError(
+                f"Effort per team: {team.name} has two rows; give each team one.",
+                field="efforts",
+            )
+        efforts[team] = row.effort
+    return efforts
+
+
+def _initiative_check(data: InitiativeData) -> dict[Team, Decimal]:
+    if not data.title.strip():
+        raise EditingError("Give the initiative a title.", field="title")
+    if data.start_quarter and not QUARTER_PATTERN.match(data.start_quarter):
+        raise EditingError(
+            f"{data.start_quarter!r} is not a quarter: write it like 2027-Q1.",
+            field="start_quarter",
+        )
+    if data.earliest_start and data.deadline and data.deadline < data.earliest_start:
+        raise EditingError("The deadline must not be before the earliest start.", field="deadline")
+    if data.value_estimate < 0:
+        raise EditingError("The value cannot be negative.", field="value_estimate")
+    return _team_efforts(data)
+
+
+def _check_team_allowed(*, user: User, team: Team | None, current: Team | None) -> None:
+    """A leader puts an initiative in any team; a PM in a team they lead (or leaves it)."""
+    if permissions.role_of(user) == Role.LEADER:
+        return
+    if team is not None and team == current:
+        return
+    if (
+        team is None
+        or not editing_selectors.initiative_teams_for(user=user).filter(pk=team.pk).exists()
+    ):
+        raise EditingError("Choose a team whose product manager you are.", field="team")
+
+
+def _initiative_efforts_save(initiative: Initiative, efforts: dict[Team, Decimal]) -> None:
+    initiative.team_efforts.all().delete()
+    InitiativeEffort.objects.bulk_create(
+        InitiativeEffort(initiative=initiative, team=team, effort=effort)
+        for team, effort in efforts.items()
+    )
+
+
+def initiative_create(
+    *, user: User, data: InitiativeData, form_token: uuid.UUID | None = None
+) -> Initiative:
+    """Start an initiative; its effort is the sum of its team efforts. The same form token
+    twice (a double-clicked submit) gives back the initiative the first made."""
+    if not permissions.can_create_initiative(user):
+        raise EditingNotAllowed
+    _check_team_allowed(user=user, team=data.team, current=None)
+    efforts = _initiative_check(data)
+
+    def create() -> Initiative:
+        initiative = Initiative.objects.create(
+            **{column: getattr(data, column) for column in INITIATIVE_COLUMNS},
+            effort_estimate=sum(efforts.values(), Decimal(0)),
+            form_token=form_token,
+        )
+        initiative.objectives.set(data.objectives)
+        _initiative_efforts_save(initiative, efforts)
+        return initiative
+
+    return _create_once(Initiative, form_token, create)
+
+
+def initiative_current(initiative_id: int) -> Initiative:
+    """An initiative as saved now, with what the conflict table compares."""
+    return (
+        Initiative.objects.select_related("team", "owner")
+        .prefetch_related(
+            "objectives",
+            Prefetch("team_efforts", queryset=InitiativeEffort.objects.select_related("team")),
+        )
+        .get(pk=initiative_id)
+    )
+
+
+def initiative_update(
+    *, user: User, initiative: Initiative, version: int, data: InitiativeData
+) -> Initiative:
+    """Save the form over the initiative, if nobody saved it since `version` was loaded.
+
+    The conditional update is the optimistic lock: of two saves based on the same version,
+    exactly one matches the row; the other raises StaleEdit with the initiative as it is now.
+    """
+    if not permissions.can_change_initiative(user, initiative):
+        raise EditingNotAllowed
+    _check_team_allowed(user=user, team=data.team, current=initiative.team)
+    efforts = _initiative_check(data)
+    try:
+        with transaction.atomic():
+            claimed = Initiative.objects.filter(pk=initiative.pk, version=version).update(
+                **{column: getattr(data, column) for column in INITIATIVE_COLUMNS},
+                effort_estimate=sum(efforts.values(), Decimal(0)),
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+            if not claimed:
+                raise StaleEdit(initiative_current(initiative.pk))
+            initiative.objectives.set(data.objectives)
+            _initiative_efforts_save(initiative, efforts)
+    except Initiative.DoesNotExist:
+        raise EditingNotAllowed("This initiative was deleted meanwhile.") from None
+    except IntegrityError:
+        raise EditingError(
+            "This could not be saved: the input breaks a rule of the data."
+        ) from None
+    return initiative_current(initiative.pk)
+
+
+# Dependencies, milestones and risks: their own rows, so no version of the initiative moves.
+
+
+def _changer(user: User, initiative: Initiative) -> None:
+    if not permissions.can_change_initiative(user, initiative):
+        raise EditingNotAllowed
+
+
+def initiative_dependency_add(
+    *, user: User, initiative: Initiative, depends_on: Initiative
+) -> Dependency:
+    """Make the initiative wait for another; a cycle or a repeat is refused, the cycle named."""
+    _changer(user, initiative)
+    if initiative.dependencies.filter(depends_on=depends_on).exists():
+        raise EditingError(f"It already waits for {depends_on.title}.", field="depends_on")
+    try:
+        return dependency_add(initiative=initiative, depends_on=depends_on)
+    except ValidationError as error:
+        messages = error.message_dict.get("depends_on") or error.messages
+        raise EditingError(messages[0], field="depends_on") from None
+
+
+@transaction.atomic
+def initiative_dependency_remove(*, user: User, dependency: Dependency) -> None:
+    """Let the initiative start without waiting for that one."""
+    _changer(user, dependency.initiative)
+    dependency.delete()
+
+
+def _text(value: str, *, name: str, model: type[models.Model], missing: str) -> str:
+    value = (value or "").strip()
+    limit = model._meta.get_field(name).max_length
+    if not value:
+        raise EditingError(missing, field=name)
+    if limit is not None and len(value) > limit:
+        raise EditingError(f"At most {limit} characters fit (it has {len(value)}).", field=name)
+    return value
+
+
+@transaction.atomic
+def milestone_add(
+    *, user: User, initiative: Initiative, title: str, due: datetime.date
+) -> Milestone:
+    """Add a dated milestone to the initiative."""
+    _changer(user, initiative)
+    title = _text(title, name="title", model=Milestone, missing="Give the milestone a title.")
+    return Milestone.objects.create(initiative=initiative, title=title, due=due)
+
+
+@transaction.atomic
+def milestone_toggle(*, user: User, milestone: Milestone, done: bool) -> Milestone:
+    """Mark a milestone done, or not done again (the state is explicit, so a double click
+    leaves it where the user meant)."""
+    _changer(user, milestone.initiative)
+    milestone.done = done
+    milestone.save(update_fields=["done"])
+    return milestone
+
+
+@transaction.atomic
+def risk_add(
+    *, user: User, initiative: Initiative, description: str, severity: str, mitigation: str = ""
+) -> Risk:
+    """Record an open risk of the initiative, with its severity and how it is mitigated."""
+    _changer(user, initiative)
+    description = _text(description, name="description", model=Risk, missing="Describe the risk.")
+    if severity not in Risk.Severity.values:
+        raise EditingError("Severity: choose low, medium or high.", field="severity")
+    return Risk.objects.create(
+        initiative=initiative,
+        description=description,
+        severity=severity,
+        mitigation=(mitigation or "").strip(),
+    )
+
+
+@transaction.atomic
+def risk_close(*, user: User, risk: Risk) -> Risk:
+    """Close a risk: it stays listed, as closed."""
+    _changer(user, risk.initiative)
+    risk.closed = True
+    risk.save(update_fields=["closed"])
+    return risk
+
+
+def status_update_post_once(
+    *, initiative: Initiative, author: Person | None, form_token: uuid.UUID | None, **fields
+) -> StatusUpdate:
+    """Post a status update (see status_update_post) once per form token: a double-clicked
+    submit gives back the update the first click posted."""
+
+    def create() -> StatusUpdate:
+        update = status_update_post(initiative=initiative, author=author, **fields)
+        if form_token is not None:
+            # Inside the same transaction: a concurrent twin fails here and is rolled back.
+            StatusUpdate.objects.filter(pk=update.pk).update(form_token=form_token)
+            update.form_token = form_token
+        return update
+
+    return _create_once(StatusUpdate, form_token, create)
+
+
+# Objectives.
+
+
+@dataclass(frozen=True)
+class KeyResultInput:
+    """A key result row of the objective form; `key_result_id` is set for an existing one."""
+
+    metric: str
+    baseline: Decimal
+    target: Decimal
+    unit: str = ""
+    current: Decimal | None = None
+    key_result_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ObjectiveData:
+    title: str
+    period: str
+    description: str = ""
+    owner: Person | None = None
+    parent: Objective | None = None
+    key_results: list[KeyResultInput] = field(default_factory=list)
+
+
+def _objective_check(data: ObjectiveData, objective: Objective | None) -> None:
+    if not data.title.strip():
+        raise EditingError("Give the objective a title.", field="title")
+    if not PERIOD_PATTERN.match(data.period or ""):
+        raise EditingError(
+            f"{data.period!r} is not a period: write a year, a half or a quarter, "
+            "such as 2027, 2027-H1 or 2027-Q1.",
+            field="period",
+        )
+    for row in data.key_results:
+        if not row.metric.strip():
+            raise EditingError("Key results: give each key result a metric.", field="key_results")
+        if row.baseline == row.target:
+            raise EditingError(
+                f"Key results: the target of {row.metric} must differ from its baseline.",
+                field="key_results",
+            )
+    if objective is not None and data.parent is not None:
+        cycle = objective_parent_cycle(objective=objective, parent=data.parent)
+        if cycle:
+            path = " → ".join(step.title for step in cycle)
+            raise EditingError(f"This would make the cascade a cycle: {path}.", field="parent")
+
+
+def objective_parent_cycle(*, objective: Objective, parent: Objective) -> list[Objective]:
+    """The cycle that making `parent` the objective's parent would close, from the objective
+    back to it, or [] when there is none."""
+    parents = dict(Objective.objects.values_list("pk", "parent_id"))
+    parents[objective.pk] = parent.pk
+    chain, seen, current = [objective.pk], {objective.pk}, parent.pk
+    while current is not None and current not in seen:
+        chain.append(current)
+        seen.add(current)
+        current = parents.get(current)
+    if current != objective.pk:
+        return []
+    titles = dict(Objective.objects.filter(pk__in=chain).values_list("pk", "title"))
+    titles[objective.pk] = objective.title
+    return [Objective(pk=pk, title=titles[pk]) for pk in [*chain, objective.pk]]
+
+
+def _key_results_save(objective: Objective, rows: list[KeyResultInput]) -> None:
+    """Make the objective's key results the rows: update those named, add the new ones and
+    delete the rest. A row naming a key result the objective no longer has is added anew."""
+    existing = {key_result.pk: key_result for key_result in objective.key_results.all()}
+    kept: set[int] = set()
+    for row in rows:
+        values = {
+            "metric": row.metric.strip(),
+            "unit": row.unit.strip(),
+            "baseline": row.baseline,
+            "target": row.target,
+            "current": row.current,
+        }
+        key_result = existing.get(row.key_result_id) if row.key_result_id else None
+        if key_result is None:
+            KeyResult.objects.create(objective=objective, **values)
+            continue
+        kept.add(key_result.pk)
+        # An unchanged key result keeps its updated_at: it says when the metric last moved.
+        if any(getattr(key_result, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(key_result, name, value)
+            key_result.save()
+    KeyResult.objects.filter(objective=objective).exclude(pk__in=kept).filter(
+        pk__in=list(existing)
+    ).delete()
+
+
+def objective_create(
+    *, user: User, data: ObjectiveData, form_token: uuid.UUID | None = None
+) -> Objective:
+    """Add an objective with its key results; the same form token twice gives back the first."""
+    if not permissions.can_change_strategy(user):
+        raise EditingNotAllowed
+    _objective_check(data, None)
+
+    def create() -> Objective:
+        objective = Objective.objects.create(
+            title=data.title.strip(),
+            description=data.description.strip(),
+            period=data.period,
+            owner=data.owner,
+            parent=data.parent,
+            form_token=form_token,
+        )
+        _key_results_save(objective, data.key_results)
+        return objective
+
+    return _create_once(Objective, form_token, create)
+
+
+def objective_current(objective_id: int) -> Objective:
+    """An objective as saved now, with what the conflict table compares."""
+    return (
+        Objective.objects.select_related("owner", "parent")
+        .prefetch_related("key_results")
+        .get(pk=objective_id)
+    )
+
+
+def objective_update(
+    *, user: User, objective: Objective, version: int, data: ObjectiveData
+) -> Objective:
+    """Save the form over the objective, if nobody saved it since `version` was loaded; a
+    parent that would make the cascade a cycle is refused with the cycle named."""
+    if not permissions.can_change_strategy(user):
+        raise EditingNotAllowed
+    _objective_check(data, objective)
+    try:
+        with transaction.atomic():
+            claimed = Objective.objects.filter(pk=objective.pk, version=version).update(
+                title=data.title.strip(),
+                description=data.description.strip(),
+                period=data.period,
+                owner=data.owner,
+                parent=data.parent,
+                version=F("version") + 1,
+            )
+            if not claimed:
+                raise StaleEdit(objective_current(objective.pk))
+            _key_results_save(objective, data.key_results)
+    except Objective.DoesNotExist:
+        raise EditingNotAllowed("This objective was deleted meanwhile.") from None
+    except IntegrityError:
+        raise EditingError(
+            "This could not be saved: the input breaks a rule of the data."
+        ) from None
+    return objective_current(objective.pk)
