@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import load, pages, sqlite_concurrency
+from bench import load, pages, ranking, sqlite_concurrency
 
 BENCHMARKS = {
     "sqlite_concurrency": sqlite_concurrency.main,
     "pages": pages.main,
+    "ranking": ranking.main,
     "load": load.main,
 }
 
@@ -21,6 +22,8 @@ def main(argv: list[str]) -> int:
     statuses = [sqlite_concurrency.main(argv)]
     print()
     statuses.append(pages.main([]))
+    print()
+    statuses.append(ranking.main([]))
     print()
     statuses.append(load.main([]))
     return max(statuses)

@@ -1,9 +1,8 @@
 """The ranking of a 5,000-initiative portfolio by each scoring model: is it interactive?
 
 The large demo (5,000 initiatives) is loaded into a temporary SQLite database in a child
-process; its scoring inputs are filled with seeded random numbers (one initiative in ten left
-partly unestimated, some efforts and job sizes 0, as real portfolios have). It then times,
-seven times each and reports the median:
+process, with the scoring inputs the demo gives (ideas often unestimated, about one initiative
+in ten missing an input). It then times, seven times each, and reports the median:
 
 - the selector alone (`selectors.scoring.ranking`): one query, every row scored in Python,
   sorted and paginated, per built-in model and for a custom formula;
@@ -14,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -23,36 +21,6 @@ import time
 
 REPEATS = 7
 CUSTOM_FORMULA = "max(value, 1) * confidence / 100 / sqrt(max(effort, 1)) if reach > 100 else 0"
-
-
-def _fill_scoring_inputs() -> None:
-    from productorg.strategy.models import Initiative
-
-    rng = random.Random(4)
-    initiatives = list(Initiative.objects.order_by("pk"))
-    fields = [
-        "reach",
-        "impact",
-        "confidence",
-        "ease",
-        "business_value",
-        "time_criticality",
-        "risk_reduction",
-        "job_size",
-    ]
-    fibonacci = [1, 2, 3, 5, 8, 13, 20]
-    for initiative in initiatives:
-        initiative.reach = rng.randint(10, 20_000)
-        initiative.impact = rng.choice([0.25, 0.5, 1, 2, 3])
-        initiative.confidence = rng.choice([50, 80, 100])
-        initiative.ease = rng.randint(1, 10)
-        initiative.business_value = rng.choice(fibonacci)
-        initiative.time_criticality = rng.choice(fibonacci)
-        initiative.risk_reduction = rng.choice(fibonacci)
-        initiative.job_size = rng.choice([0, *fibonacci])
-        if rng.random() < 0.1:
-            setattr(initiative, rng.choice(fields[:4]), None)
-    Initiative.objects.bulk_update(initiatives, fields, batch_size=500)
 
 
 def _medians(action) -> dict:
@@ -69,7 +37,7 @@ def _medians(action) -> dict:
 
 
 def measure() -> dict:
-    """Runs in the child: load the large demo, fill the inputs, time the ranking."""
+    """Runs in the child: load the large demo, time the ranking."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "productorg.settings")
@@ -87,7 +55,6 @@ def measure() -> dict:
 
     call_command("migrate", verbosity=0)
     generator.demo_organisation_create(size=os.environ.get("BENCH_SIZE", "large"), seed=1)
-    _fill_scoring_inputs()
     custom = ScoringModel.objects.create(name="Bench", formula=CUSTOM_FORMULA)
     cpo = next(account for account in generator.demo_accounts() if account.role == "CPO")
     user = User.objects.get(username=cpo.username)

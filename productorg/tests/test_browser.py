@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +53,10 @@ def install_chromium() -> str | None:
 def chromium() -> Path:
     """The path of a Chromium binary, installed from Debian if missing, or the test skips."""
     if not CHROMIUM.exists():
-        reason = install_chromium()
+        # Test workers (pytest-xdist) install one at a time; the next finds it installed.
+        with open(Path(tempfile.gettempdir()) / "productorg-chromium.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            reason = None if CHROMIUM.exists() else install_chromium()
         if reason:
             pytest.skip(reason)
     return CHROMIUM

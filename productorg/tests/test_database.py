@@ -144,8 +144,12 @@ def test_without_database_url_the_database_is_sqlite_under_var(monkeypatch):
     assert databases["default"]["OPTIONS"] == {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32000;"
+        ),
     }
+    # Kept between requests so that SQLite's page cache stays warm.
+    assert databases["default"]["CONN_MAX_AGE"] == 60
 
 
 def test_a_sqlite_database_url_gets_the_same_options(monkeypatch, tmp_path):

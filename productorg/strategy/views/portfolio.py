@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,11 @@ from productorg.strategy.models import KeyResult
 from productorg.strategy.services import editing
 
 INITIATIVES_PER_PAGE = 50
+
+
+def key_results_url() -> str:
+    """Where key results are recorded, without the id: a tree renders hundreds of rows."""
+    return reverse("strategy:key-result-record", args=[0]).removesuffix("0/")
 
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
@@ -79,7 +85,13 @@ def strategy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "strategy/strategy.html",
-        {"tree": tree, "can_change": permissions.can_change_strategy(request.user)},
+        {
+            "tree": tree,
+            "can_change": permissions.can_change_strategy(request.user),
+            # A large tree links a thousand initiatives: one reverse() instead of one each.
+            "initiatives_url": reverse("strategy:initiative-list"),
+            "key_results_url": key_results_url(),
+        },
     )
 
 
@@ -114,5 +126,10 @@ def key_result_record(request: HttpRequest, key_result_id: int) -> HttpResponse:
     return render(
         request,
         "strategy/key_result_row.html",
-        {"key_result": key_result, "can_change": True, "form": form},
+        {
+            "key_result": key_result,
+            "can_change": True,
+            "form": form,
+            "key_results_url": key_results_url(),
+        },
     )
