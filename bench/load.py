@@ -216,6 +216,9 @@ def run_phase(
         str(workers),
         "--access-logfile",
         "-",
+        # The server's own time per request (ms), to tell queueing from work.
+        "--access-logformat",
+        '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
     ]
     if gunicorn_version() >= (27,):
         # Not the shared ~/.gunicorn control socket: another gunicorn may be using it.

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 import gevent
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 CONFIG = (
     json.loads(Path(os.environ["BENCH_CONFIG"]).read_text()) if "BENCH_CONFIG" in os.environ else {}
@@ -107,7 +107,7 @@ def _accounts() -> itertools.cycle:
 ACCOUNTS = _accounts()
 
 
-class ProductOrgUser(HttpUser):
+class ProductOrgUser(FastHttpUser):
     wait_time = between(*THINK)
 
     def on_start(self) -> None:
@@ -285,7 +285,7 @@ class ProductOrgUser(HttpUser):
                 response.failure(f"HTTP {response.status_code} (a saved update redirects)")
 
 
-class TrivialUser(HttpUser):
+class TrivialUser(FastHttpUser):
     wait_time = between(*THINK)
 
     def on_start(self) -> None:

@@ -25,6 +25,7 @@ from productorg.factories import (
     level,
 )
 from productorg.people.models import Competency, CompetencyCategory, Person, Team
+from productorg.strategy.selectors.scoring import ranking_cache_clear
 
 
 @dataclass
@@ -47,6 +48,15 @@ class Org:
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user by design; tests create dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_ranking_cache():
+    # Each test's database starts over (ids and, under a frozen clock, timestamps repeat), so
+    # a ranking one test cached must not answer the next.
+    ranking_cache_clear()
+    yield
+    ranking_cache_clear()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ MAX_QUERIES = {
     "/teams/": 6,
     "/strategy/": 10,
     "/strategy/mix/": 13,
-    "/strategy/ranking/": 8,
+    "/strategy/ranking/": 9,
     "/strategy/alignment/": 17,
     "/roadmap/": 14,
     "/capacity/": 8,

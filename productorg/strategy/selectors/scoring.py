@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import DecimalField, F, FloatField
+from django.db.models import Count, DecimalField, F, FloatField, Max
 from django.db.models.functions import Cast
 
 from productorg.accounts import permissions
@@ -109,16 +111,21 @@ def ranking(
     except ValidationError as error:
         empty = Paginator([], RANKING_PAGE_SIZE).get_page(1)
         return Ranking(spec, [], empty, 0, 0, formula_error=" ".join(error.messages))
-    rows = _ranked(
-        user=user,
-        formula=formula,
-        team_id=team_id,
-        category=category,
-        status=status,
-        search=search,
-    )
+    if not permissions.can_see_portfolio(user):
+        rows: list[RankedInitiative] = []
+    else:
+        rows = _ranked_cached(
+            user=user,
+            formula=formula,
+            team_id=team_id,
+            category=category,
+            status=status,
+            search=search,
+        )
     shown = Paginator(rows, RANKING_PAGE_SIZE).get_page(page)
-    # The workings are only worth writing out for the rows on screen.
+    # Titles and team names as they are now (a cached ranking may predate a team's rename);
+    # the workings are only worth writing out for the rows on screen.
+    _refresh_names(shown.object_list)
     shown.object_list = [_with_workings(row, formula) for row in shown.object_list]
     scored = sum(1 for row in rows if row.rank is not None)
     return Ranking(
@@ -135,6 +142,50 @@ def ranking_preview(*, user: User, formula: str, limit: int = 5) -> list[RankedI
     compiled = scoring.formula_compile(formula)
     rows = _ranked(user=user, formula=compiled)[:limit]
     return [_with_workings(row, compiled) for row in rows]
+
+
+# Rankings per formula and filters, kept in each process until an initiative changes:
+# scoring thousands of rows is most of a ranking's cost, and rankings are read far more often
+# than their inputs change. Every write to an initiative moves `updated_at` (save() and the
+# edit service's versioned update both set it); a deletion changes the count.
+_RANKINGS: OrderedDict[tuple, list[RankedInitiative]] = OrderedDict()
+_RANKINGS_KEPT = 32
+_RANKINGS_LOCK = threading.Lock()
+
+
+def ranking_cache_clear() -> None:
+    with _RANKINGS_LOCK:
+        _RANKINGS.clear()
+
+
+def _ranked_cached(*, user: User, formula: scoring.Formula, **filters) -> list[RankedInitiative]:
+    portfolio = Initiative.objects.aggregate(
+        changed=Max("updated_at"), count=Count("pk"), last=Max("pk")
+    )
+    key = (formula.text, tuple(sorted(filters.items())), *portfolio.values())
+    with _RANKINGS_LOCK:
+        rows = _RANKINGS.get(key)
+        if rows is not None:
+            _RANKINGS.move_to_end(key)
+            return rows
+    rows = _ranked(user=user, formula=formula, **filters)
+    with _RANKINGS_LOCK:
+        _RANKINGS[key] = rows
+        while len(_RANKINGS) > _RANKINGS_KEPT:
+            _RANKINGS.popitem(last=False)
+    return rows
+
+
+def _refresh_names(rows: list[RankedInitiative]) -> None:
+    current = {
+        pk: (title, team_id, team_name)
+        for pk, title, team_id, team_name in Initiative.objects.filter(
+            pk__in=[row.pk for row in rows]
+        ).values_list("pk", "title", "team_id", "team__name")
+    }
+    for row in rows:
+        if row.pk in current:
+            row.title, row.team_id, row.team_name = current[row.pk]
 
 
 def _ranked(
