@@ -116,6 +116,12 @@ def test_a_period_in_the_wrong_format_is_refused_naming_the_field(org, category,
     assert not MixTarget.objects.exists()
 
 
+def test_the_targets_form_without_a_dimension_opens_on_work_category(client_for, org, category):
+    response = client_for(org.gabe).get(TARGETS)
+    assert response.status_code == 200
+    assert "Product-market-fit expansion" in response.content.decode()
+
+
 def test_the_targets_form_names_the_period_when_it_is_wrong(client_for, org, category):
     feature = category.values.get(key="feature")
     response = client_for(org.cora).post(

@@ -221,8 +221,10 @@ def _board_url(dimension: BalanceDimension, period: str, team: Team | None) -> s
 
 
 def _scope_or_404(request: HttpRequest) -> tuple[BalanceDimension, Team | None]:
-    slug = request.GET.get("dimension", "")
-    dimension = next((each for each in selectors.balance_dimensions() if each.slug == slug), None)
+    dimensions = selectors.balance_dimensions()
+    # No dimension named: the first (work category), as the board opens on it.
+    slug = request.GET.get("dimension") or (dimensions[0].slug if dimensions else "")
+    dimension = next((each for each in dimensions if each.slug == slug), None)
     if dimension is None:
         raise Http404
     team_id = _team_id(request.GET.get("team"))
