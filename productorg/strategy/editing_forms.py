@@ -20,7 +20,10 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.db import models
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from productorg.accounts import permissions
 from productorg.people.models import Person, Team
@@ -669,9 +672,30 @@ class MilestoneDoneForm(forms.Form):
     done = forms.BooleanField(required=False)
 
 
+class LongSelect(forms.Select):
+    """A select of thousands of options (every open initiative of a large portfolio), written
+    in one pass: Django renders each option through a template, ten times slower."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(key), mark_safe(" selected") if str(key) == chosen else "", label)  # noqa: S308 - a constant
+                for key, label in self.choices
+            ),
+        )
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
 class DependencyForm(forms.Form):
     depends_on = forms.ModelChoiceField(
-        label="Depends on", queryset=Initiative.objects.none(), empty_label="Choose an initiative"
+        label="Depends on",
+        queryset=Initiative.objects.none(),
+        empty_label="Choose an initiative",
+        widget=LongSelect,
     )
 
     def __init__(self, *args, candidates: models.QuerySet[Initiative], **kwargs):
