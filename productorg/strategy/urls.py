@@ -13,6 +13,11 @@ urlpatterns = [
     path("strategy/", portfolio.strategy, name="strategy"),
     path("strategy/vision/", portfolio.vision_edit, name="vision-edit"),
     path(
+        "strategy/objectives/<int:objective_id>/",
+        portfolio.objective_detail,
+        name="objective-detail",
+    ),
+    path(
         "strategy/key-results/<int:key_result_id>/",
         portfolio.key_result_record,
         name="key-result-record",

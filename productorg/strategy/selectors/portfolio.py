@@ -311,6 +311,21 @@ def strategy_tree(*, user: User, period: str | None = None) -> StrategyTree | No
     )
 
 
+def objective_node(*, user: User, objective_id: int) -> ObjectiveNode | None:
+    """One objective of the strategy tree with everything below it, or None if not visible."""
+    period = Objective.objects.filter(pk=objective_id).values_list("period", flat=True).first()
+    tree = None if period is None else strategy_tree(user=user, period=period)
+    if tree is None:
+        return None
+    pending = list(tree.roots)
+    while pending:
+        node = pending.pop()
+        if node.objective.pk == objective_id:
+            return node
+        pending.extend(node.children)
+    return None
+
+
 def _current_or_first(periods: list[str]) -> str | None:
     today = timezone.localdate()
     half = f"{today.year}-H{1 if today.month <= 6 else 2}"

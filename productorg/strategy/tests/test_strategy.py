@@ -47,13 +47,27 @@ def test_the_strategy_tree_shows_objectives_with_key_results_and_serving_initiat
     key_result(company, current=21)
     initiative = InitiativeFactory(title="Saved baskets", team=org.checkout, effort_estimate=12)
     initiative.objectives.add(team_level)
-    page = client_for(getattr(org, viewer)).get("/strategy/?period=2027-H1").content.decode()
+    client = client_for(getattr(org, viewer))
+    page = client.get("/strategy/?period=2027-H1").content.decode()
     assert "Grow repeat purchases" in page and "Reorder in one click" in page
     assert "Next half&#x27;s goal" not in page and "Next half's goal" not in page
     assert "Repeat purchase rate" in page and "key results 50%" in page
-    assert "Saved baskets" in page and "12 pw open" in page
     assert "0 initiatives (+1 below) · 12 pw open" in page
     assert page.index("Grow repeat purchases") < page.index("Reorder in one click")
+    # A closed objective's initiatives load when it is opened (htmx), or on its own page.
+    assert "Saved baskets" not in page
+    assert f'hx-get="/strategy/objectives/{team_level.pk}/"' in page
+    opened = client.get(f"/strategy/objectives/{team_level.pk}/", headers={"HX-Request": "true"})
+    assert "Saved baskets" in opened.content.decode()
+    assert "<html" not in opened.content.decode()
+    own_page = client.get(f"/strategy/objectives/{team_level.pk}/").content.decode()
+    assert "Saved baskets" in own_page and "Reorder in one click" in own_page
+
+
+def test_an_objective_page_opens_for_a_known_id_and_is_a_404_otherwise(client_for, org):
+    objective = ObjectiveFactory(title="Visible goal", period="2027-H1")
+    assert client_for(org.pia).get("/strategy/objectives/999999/").status_code == 404
+    assert client_for(org.pia).get(f"/strategy/objectives/{objective.pk}/").status_code == 200
 
 
 def test_an_unknown_period_falls_back_to_one_that_exists(client_for, org):

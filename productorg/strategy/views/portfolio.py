@@ -95,6 +95,22 @@ def strategy(request: HttpRequest) -> HttpResponse:
     )
 
 
+def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
+    node = selectors.objective_node(user=request.user, objective_id=objective_id)
+    if node is None:
+        raise Http404
+    context = {
+        "node": node,
+        "can_change": permissions.can_change_strategy(request.user),
+        "initiatives_url": reverse("strategy:initiative-list"),
+        "key_results_url": key_results_url(),
+    }
+    if request.htmx:
+        # The tree asks for a closed objective's body when it is opened.
+        return render(request, "strategy/objective_body.html", {**context, "depth": 1})
+    return render(request, "strategy/objective_detail.html", context)
+
+
 def vision_edit(request: HttpRequest) -> HttpResponse:
     if not permissions.can_change_strategy(request.user):
         raise Http404
