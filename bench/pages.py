@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
+
+from bench import measure_in_child
 
 PAGES = [
     "/",
@@ -69,29 +69,14 @@ def measure() -> dict:
     return results
 
 
-def run_size(size: str) -> dict:
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "PRODUCTORG_ENV"}
-        }
-        env.update({"BENCH_SIZE": size, "PRODUCTORG_VAR_DIR": var_dir})
-        child = subprocess.run(  # noqa: S603 - this same module, fixed arguments
-            [sys.executable, "-m", "bench.pages", "--child"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return json.loads(child.stdout.strip().splitlines()[-1])
-
-
 def main(argv: list[str]) -> int:
     if argv == ["--child"]:
         print(json.dumps(measure()))
         return 0
-    small, large = run_size("small"), run_size("large")
+    small, large = (
+        measure_in_child("bench.pages", "small"),
+        measure_in_child("bench.pages", "large"),
+    )
     print("Page times, small demo (400 initiatives, baseline) vs large demo (5,000)")
     print(f"{'page':52} {'small ms':>9} {'large ms':>9} {'ratio':>6} {'queries s/l':>12}")
     worst = 0.0

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
+
+from bench import measure_in_child
 
 REPEATS = 7
 CUSTOM_FORMULA = "max(value, 1) * confidence / 100 / sqrt(max(effort, 1)) if reach > 100 else 0"
@@ -90,29 +90,11 @@ def measure() -> dict:
     return results
 
 
-def run(size: str = "large") -> dict:
-    with tempfile.TemporaryDirectory() as var_dir:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "PRODUCTORG_ENV"}
-        }
-        env.update({"BENCH_SIZE": size, "PRODUCTORG_VAR_DIR": var_dir})
-        child = subprocess.run(  # noqa: S603 - this same module, fixed arguments
-            [sys.executable, "-m", "bench.ranking", "--child"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return json.loads(child.stdout.strip().splitlines()[-1])
-
-
 def main(argv: list[str]) -> int:
     if argv == ["--child"]:
         print(json.dumps(measure()))
         return 0
-    results = run()
+    results = measure_in_child("bench.ranking", "large")
     count = results.pop("initiatives")
     print(f"Ranking {count:,} initiatives (large demo), median of {REPEATS}, as the CPO")
     print(f"{'what':44} {'wall ms':>8} {'CPU ms':>7}  detail")

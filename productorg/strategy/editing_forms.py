@@ -30,6 +30,7 @@ from productorg.people.models import Person, Team
 from productorg.strategy.models import Initiative, Milestone, Objective, Risk
 from productorg.strategy.selectors import editing as editing_selectors
 from productorg.strategy.services.editing import (
+    INITIATIVE_COLUMNS,
     EditingError,
     InitiativeData,
     KeyResultInput,
@@ -107,29 +108,8 @@ def _date_input() -> forms.DateInput:
 # Initiatives.
 
 
-INITIATIVE_FORM_FIELDS = [
-    "title",
-    "description",
-    "team",
-    "owner",
-    "objectives",
-    "category",
-    "bucket",
-    "status",
-    "value_estimate",
-    "start_quarter",
-    "duration_quarters",
-    "earliest_start",
-    "deadline",
-    "reach",
-    "impact",
-    "confidence",
-    "ease",
-    "business_value",
-    "time_criticality",
-    "risk_reduction",
-    "job_size",
-]
+# The columns the edit service writes, and the objectives (a relation) after the owner.
+INITIATIVE_FORM_FIELDS = [*INITIATIVE_COLUMNS[:4], "objectives", *INITIATIVE_COLUMNS[4:]]
 
 
 class InitiativeForm(forms.ModelForm):

@@ -30,10 +30,15 @@ def quarter_of(day: datetime.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def quarter_index(quarter: str) -> int:
+    """Quarters as consecutive numbers: the difference of two is how many quarters apart."""
+    year, number = _parse_quarter(quarter)
+    return year * 4 + number - 1
+
+
 def quarter_add(quarter: str, count: int) -> str:
     """The quarter `count` quarters after (or, negative, before) `quarter`."""
-    year, number = _parse_quarter(quarter)
-    index = year * 4 + number - 1 + count
+    index = quarter_index(quarter) + count
     return f"{index // 4}-Q{index % 4 + 1}"
 
 
@@ -44,9 +49,7 @@ def quarter_span(start: str, count: int) -> list[str]:
 
 def quarters_between(first: str, last: str) -> list[str]:
     """Every quarter from `first` to `last`, both included ([] when last is before first)."""
-    first_year, first_number = _parse_quarter(first)
-    last_year, last_number = _parse_quarter(last)
-    count = (last_year * 4 + last_number) - (first_year * 4 + first_number) + 1
+    count = quarter_index(last) - quarter_index(first) + 1
     return quarter_span(first, max(count, 0))
 
 

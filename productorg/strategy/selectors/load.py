@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from productorg.strategy.models import Initiative, InitiativeEffort
-from productorg.strategy.periods import quarter_add
+from productorg.strategy.periods import quarter_add, quarter_index
 
 # The longest an initiative may last (Initiative.duration_quarters' validator).
 MAX_DURATION_QUARTERS = 8
@@ -80,12 +80,12 @@ def placed_effort(
         )
     )
     # Quarters as consecutive numbers: a span is then a range, with no date arithmetic per row.
-    wanted_by_index = {_quarter_index(quarter): quarter for quarter in wanted}
+    wanted_by_index = {quarter_index(quarter): quarter for quarter in wanted}
     start_index: dict[str, int] = {}
     result = []
     for initiative_id, team_id, effort, start, duration, category, bucket, status in rows:
         if start not in start_index:
-            start_index[start] = _quarter_index(start)
+            start_index[start] = quarter_index(start)
         share = effort / duration
         first_index = start_index[start]
         for index in range(first_index, first_index + duration):
@@ -95,7 +95,3 @@ def placed_effort(
                     PlacedEffort(initiative_id, team_id, quarter, share, category, bucket, status)
                 )
     return result
-
-
-def _quarter_index(quarter: str) -> int:
-    return int(quarter[:4]) * 4 + int(quarter[-1]) - 1
