@@ -112,6 +112,9 @@ INSTALLED_APPS = [
     "productorg.accounts",
     "productorg.people",
     "productorg.strategy",
+    "productorg.planning",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

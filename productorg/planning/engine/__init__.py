@@ -1,0 +1,1 @@
+"""The portfolio planner: plain Python and HiGHS, no Django. Dataclasses in, dataclasses out."""
