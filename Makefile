@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format test-postgres bench clean
+.PHONY: run test lint format test-postgres bench bench-plan clean
 
 # Re-install only when the package's declaration changes.
 $(BIN)/productorg: pyproject.toml
@@ -17,9 +17,11 @@ $(BIN)/productorg: pyproject.toml
 
 venv: $(BIN)/productorg
 
+# The worker runs plans in the background beside the server and is stopped with it.
 run: $(BIN)/productorg
 	$(BIN)/productorg migrate
 	$(BIN)/productorg demo --if-empty
+	$(BIN)/productorg worker & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/productorg serve --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/productorg
@@ -44,6 +46,11 @@ test-postgres: $(BIN)/productorg
 # Every benchmark; or one with its options: make bench BENCH="load --users 50 --seconds 60".
 bench: $(BIN)/productorg
 	$(BIN)/python -m bench $(BENCH)
+
+# The planner on synthetic portfolios S, M and L (about four minutes; `make bench` runs S only);
+# options as make bench-plan BENCH_PLAN="--sizes S,M --time-limit 30 --seed 2".
+bench-plan: $(BIN)/productorg
+	$(BIN)/python -m bench plan $(BENCH_PLAN)
 
 clean:
 	rm -rf $(VENV) var/productorg.sqlite3* .pytest_cache .ruff_cache

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import load, pages, ranking, sqlite_concurrency
+from bench import load, pages, plan, ranking, sqlite_concurrency
 
 BENCHMARKS = {
     "sqlite_concurrency": sqlite_concurrency.main,
     "pages": pages.main,
     "ranking": ranking.main,
     "load": load.main,
+    "plan": plan.main,
 }
 
 
@@ -26,6 +27,9 @@ def main(argv: list[str]) -> int:
     statuses.append(ranking.main([]))
     print()
     statuses.append(load.main([]))
+    print()
+    # The planner at size S only: M and L take minutes (`python -m bench plan` runs all three).
+    statuses.append(plan.main(["--sizes", "S"]))
     return max(statuses)
 
 

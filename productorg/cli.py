@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from productorg.planning.cli import plan_app
+
 app = typer.Typer(
     help="ProductOrg: the workspace for product leaders. Run a subcommand with --help for more.",
     no_args_is_help=True,
@@ -67,6 +69,25 @@ def serve(
             ],
         )
     call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+@app.command()
+def worker(
+    interval: Annotated[
+        float, typer.Option(min=0.1, help="Seconds between looks for new jobs when idle.")
+    ] = 1.0,
+) -> None:
+    """Run background jobs (plans of the portfolio planner) until stopped; `make run` starts it."""
+    _setup_django()
+    from django.core.management import CommandError, call_command
+
+    try:
+        # No autoreloader: its child process would outlive a `kill` of this one.
+        call_command("db_worker", interval=interval, reload=False, verbosity=1)
+    except CommandError as error:
+        # Such as TASKS_BACKEND naming a backend that runs jobs without a worker.
+        typer.echo(f"The worker cannot start: {error}", err=True)
+        raise typer.Exit(code=1) from error
 
 
 @app.command()
@@ -156,6 +177,7 @@ framework_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(framework_app, name="framework")
+app.add_typer(plan_app, name="plan")
 
 
 @framework_app.command("export")

@@ -59,6 +59,18 @@ def fresh_ranking_cache():
     ranking_cache_clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def quick_demo_plan():
+    # Every demo build plans its base scenario; the suite builds the demo a few dozen times
+    # and no test depends on how good that plan is.
+    import productorg.demo.planning as demo_planning
+
+    saved = demo_planning.DEMO_PLAN_TIME_LIMIT_S
+    demo_planning.DEMO_PLAN_TIME_LIMIT_S = 0.3
+    yield
+    demo_planning.DEMO_PLAN_TIME_LIMIT_S = saved
+
+
 @pytest.fixture
 def org(db) -> Org:
     def person(name: str, code: str, manager: Person | None) -> Person:

@@ -262,6 +262,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# Background jobs (plans of the portfolio planner): django-tasks' database backend, run by
+# `productorg worker` (which `make run` starts beside the server).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
 # The alignment check calls work in progress stale after this many days without a status update.
 STALE_UPDATE_DAYS = env_int("STALE_UPDATE_DAYS", 14)
 if not 1 <= STALE_UPDATE_DAYS <= 365:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("productorg.accounts.urls")),
     path("", include("productorg.people.urls")),
     path("", include("productorg.strategy.urls")),
+    path("", include("productorg.planning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,8 +6,12 @@ from productorg.accounts import permissions
 
 
 def role(request: HttpRequest) -> dict:
-    """The signed-in user's role and person, for the navigation bar."""
+    """The signed-in user's role and person, and what the navigation bar may offer them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"role": None, "me": None}
-    return {"role": permissions.role_of(user), "me": permissions.person_of(user)}
+        return {"role": None, "me": None, "can_plan": False}
+    return {
+        "role": permissions.role_of(user),
+        "me": permissions.person_of(user),
+        "can_plan": permissions.can_plan(user),
+    }

@@ -202,3 +202,8 @@ def can_create_initiative(user: User) -> bool:
         and me is not None
         and Team.objects.filter(product_manager=me).exists()
     )
+
+
+def can_plan(user: User) -> bool:
+    """Leaders make scenarios, run the planner and apply plans; nobody else sees planning."""
+    return role_of(user) == Role.LEADER

@@ -27,6 +27,7 @@ from productorg.accounts.models import User
 from productorg.demo import catalogue
 from productorg.demo.growth import growth_demo_create
 from productorg.demo.one_on_ones import one_on_ones_demo_create
+from productorg.demo.planning import planning_demo_create
 from productorg.demo.strategy import strategy_demo_create
 from productorg.people.models import Level, Person, Team
 from productorg.people.services import framework_ensure_default, ladder_ensure
@@ -307,6 +308,9 @@ def demo_organisation_create(
             periods=plan.periods,
             initiatives_after=initiatives_before,
         )
+    # Outside the portfolio's transaction: the plan is a run of its own, and its failure
+    # leaves the demo whole.
+    planning_demo_create(today=today)
     report(1.0)
 
 

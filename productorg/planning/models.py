@@ -85,6 +85,9 @@ class ScenarioCapacity(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.team} {self.quarter}: {self.capacity} person-weeks"
+
 
 class ScenarioMixBound(models.Model):
     """The least and most share of planned effort a work category may take in a scenario."""
@@ -109,10 +112,15 @@ class ScenarioMixBound(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scenario", "category"], name="scenario_mix_once"),
             models.CheckConstraint(
-                condition=Q(min_share__gte=0) & Q(max_share__lte=1) & Q(min_share__lte=F("max_share")),
+                condition=Q(min_share__gte=0)
+                & Q(max_share__lte=1)
+                & Q(min_share__lte=F("max_share")),
                 name="scenario_mix_bounds_ordered",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.min_share}–{self.max_share}"
 
 
 class ScenarioChoice(models.Model):
@@ -133,6 +141,9 @@ class ScenarioChoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scenario", "initiative"], name="scenario_choice_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_choice_display()}: {self.initiative}"
 
 
 class PlanRun(models.Model):

@@ -25,7 +25,12 @@ MAX_QUERIES = {
     "/strategy/alignment/": 17,
     "/roadmap/": 14,
     "/capacity/": 8,
+    "/plan/": 6,
+    "/plan/compare/": 5,
 }
+# Pages for leaders only: everyone else is answered 404, within the same bound.
+LEADERS_ONLY = ("/plan/",)
+LEADERS = {"CPO", "Director", "Group PM"}
 
 
 @pytest.fixture(scope="module", params=[1, 3], ids=["small", "small-x3"])
@@ -52,5 +57,31 @@ def test_pages_stay_within_their_query_bound_as_data_grows(
     with django_assert_max_num_queries(MAX_QUERIES[url]):
         response = client.get(url)
     assert response.status_code in {200, 404}
-    if role != "Stakeholder" or not url.startswith(("/org-chart/", "/people/")):
+    if url.startswith(LEADERS_ONLY):
+        assert response.status_code == (200 if role in LEADERS else 404)
+    elif role != "Stakeholder" or not url.startswith(("/org-chart/", "/people/")):
         assert response.status_code == 200
+
+
+# The demo's planned scenario: the plan page, its roadmap and apply page, and the comparison
+# with its copy, which the demo makes without a plan of its own.
+PLAN_PAGES = {"": 10, "roadmap/": 7, "edit/": 10, "apply/": 7, "compare": 9}
+
+
+@pytest.mark.parametrize("page", list(PLAN_PAGES))
+def test_plan_pages_stay_within_their_query_bound_as_data_grows(
+    demo_org, db, client, django_user_model, django_assert_max_num_queries, page
+):
+    from productorg.planning.models import PlanRun, Scenario
+
+    run = PlanRun.objects.filter(result__isnull=False).select_related("scenario").first()
+    base = f"/plan/scenarios/{run.scenario_id}/"
+    other = Scenario.objects.exclude(pk=run.scenario_id).first()
+    url = {
+        "apply/": f"{base}runs/{run.pk}/apply/",
+        "compare": f"/plan/compare/?a={run.scenario_id}&b={other.pk}",
+    }.get(page, base + page)
+    client.force_login(django_user_model.objects.get(username=account("CPO")))
+    with django_assert_max_num_queries(PLAN_PAGES[page]):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -14,6 +14,8 @@ class Team:
 
     id: str
     capacity: tuple[float, ...]
+    # What explanations call the team; the id when empty.
+    name: str = ""
 
 
 @dataclass(frozen=True)
