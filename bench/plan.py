@@ -24,7 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "var" / "bench" / "plan.json"
-DEFAULT_TIME_LIMITS = {"S": 60.0, "M": 60.0, "L": 120.0}
+# Each size's limit is the one its target names: S's gap within 10 s, M's value within 60 s,
+# L's within 120 s (a longer run changes how the engine shares its time, so S runs 10 s).
+DEFAULT_TIME_LIMITS = {"S": 10.0, "M": 60.0, "L": 120.0}
 # Moments at which value and gap are shown (seconds after solve starts).
 CHECKPOINTS = (1, 2, 5, 10, 15, 30, 60, 120, 300)
 GIB = 1024**3
@@ -44,13 +46,9 @@ def _gap(objective: float, bound: float) -> float:
 def measure(size: str, time_limit: float, seed: int) -> dict:
     """Runs in the child: generate, plan greedily, solve, validate; the figures as a dict."""
     from productorg.planning.engine.check import plan_value, plan_violations
+    from productorg.planning.engine.greedy import greedy_plan
     from productorg.planning.engine.solve import solve
     from productorg.planning.engine.synthetic import SIZES, synthetic_problem
-
-    try:
-        from productorg.planning.engine.greedy import greedy_plan
-    except ImportError:  # the baseline lands with the engine; without it there is no ratio
-        greedy_plan = None
 
     initiatives, teams, quarters = SIZES[size]
     started = time.perf_counter()
@@ -64,14 +62,11 @@ def measure(size: str, time_limit: float, seed: int) -> dict:
         "time_limit_s": time_limit,
         "generate_s": time.perf_counter() - started,
     }
-    if greedy_plan is not None:
-        started = time.perf_counter()
-        greedy_starts = greedy_plan(problem)
-        figures["greedy_s"] = time.perf_counter() - started
-        figures["greedy_value"] = plan_value(problem, greedy_starts)
-        figures["greedy_violations"] = plan_violations(problem, greedy_starts)
-    else:
-        figures.update(greedy_s=None, greedy_value=None, greedy_violations=[])
+    started = time.perf_counter()
+    greedy_starts = greedy_plan(problem)
+    figures["greedy_s"] = time.perf_counter() - started
+    figures["greedy_value"] = plan_value(problem, greedy_starts)
+    figures["greedy_violations"] = plan_violations(problem, greedy_starts)
 
     history: list[dict] = []
     last_shown = -math.inf
@@ -155,7 +150,12 @@ def summarise(figures: dict) -> dict:
     greedy = figures["greedy_value"]
     summary = {
         "first_plan_s": _first(history, lambda p: True),
-        "first_certified_s": _first(history, lambda p: math.isfinite(p["gap"])),
+        # The engine reports a trivial bound (every initiative at its best start) from the
+        # start; a gap is certified in earnest once the LP or Lagrangian bound improves on it.
+        "first_certified_s": _first(
+            history,
+            lambda p: math.isfinite(p["gap"]) and p["bound"] < history[0]["bound"] * (1 - 1e-9),
+        ),
         "ratio_to_greedy": figures["objective"] / greedy if greedy else None,
         "valid": not figures["violations"]
         and math.isclose(figures["objective"], figures["plan_value"], rel_tol=1e-6, abs_tol=1e-6),

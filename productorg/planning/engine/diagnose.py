@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from productorg.planning.engine.milp import Milp
 from productorg.planning.engine.model import Problem
-from productorg.planning.engine.prep import compile_problem, name_of
+from productorg.planning.engine.prep import compile_problem, name_of, weeks
 
 
 def conflicts(problem: Problem, *, time_limit_s: float) -> list[str]:
@@ -104,8 +104,8 @@ def _describe_required(problem: Problem, core: list[int]) -> str:
         available = sum(compiled.capacity[t][first : last + 1])
         if demand > available:
             overloads.append(
-                f"together they need {demand:g} person-weeks of {team} in "
-                f"{compiled.quarter_range(first, last)}, which has {available:g}"
+                f"together they need {weeks(demand)} person-weeks of {team} in "
+                f"{compiled.quarter_range(first, last)}, which has {weeks(available)}"
             )
     why = "; ".join(overloads) or (
         "their deadlines, earliest starts and dependencies leave no quarter where each fits"

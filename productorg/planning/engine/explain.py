@@ -8,7 +8,7 @@ quarter it could start, or it would break a mix bound.
 from __future__ import annotations
 
 from productorg.planning.engine.greedy import LEFT_OUT, Plan
-from productorg.planning.engine.prep import EPS, Compiled, name_of
+from productorg.planning.engine.prep import EPS, Compiled, name_of, weeks
 
 
 def left_out_reasons(plan: Plan) -> dict[str, str]:
@@ -65,7 +65,7 @@ def _capacity_reason(
             most_left = max(left for rows in blocked.values() for u, _, left in rows if u == t)
             parts.append(
                 f"{c.team_names[t]} is full in every quarter it could start ({span}): it needs "
-                f"{need:g} person-weeks a quarter, at most {most_left:g} left"
+                f"{weeks(need)} person-weeks a quarter, at most {weeks(most_left)} left"
             )
         return "; ".join(parts)
     by_start = [

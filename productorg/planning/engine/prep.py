@@ -240,8 +240,9 @@ def _why_nothing_fits(compiled: Compiled, i: int, lo: int, hi: int) -> str:
         worst = min(compiled.capacity[t][lo : hi + compiled.duration[i]] or [0.0])
         if e > worst + EPS:
             return (
-                f"it needs {e:g} person-weeks a quarter of {compiled.team_names[t]}, more than the "
-                f"team's capacity ({worst:g}) in {compiled.quarter_range(lo, hi)}"
+                f"it needs {weeks(e)} person-weeks a quarter of {compiled.team_names[t]}, "
+                f"more than the team's capacity ({weeks(worst)}) in "
+                f"{compiled.quarter_range(lo, hi)}"
             )
     return "no quarter of the horizon can hold it"
 
@@ -254,6 +255,11 @@ def _required_conflict(compiled: Compiled, i: int) -> str:
         kind = "needed by " + ", ".join(name_of(compiled, j) for j in needed_by)
         return f"{name_of(compiled, i)} ({kind}) cannot be planned: {compiled.impossible[i]}"
     return f"{kind} {name_of(compiled, i)} cannot be planned: {compiled.impossible[i]}"
+
+
+def weeks(amount: float) -> str:
+    """Person-weeks as explanations write them: to a tenth, without trailing zeros."""
+    return f"{round(amount, 1):g}"
 
 
 def name_of(compiled: Compiled, i: int) -> str:

@@ -92,7 +92,7 @@ def test_the_progress_panel_follows_a_running_plan_and_shows_the_plan_when_it_en
 
     sign_in(page, live_server, "gabe", then=f"/plan/scenarios/{scenario.pk}/")
     page.evaluate("window.notReloaded = true")
-    expect(page.get_by_text("50.0 %")).to_be_visible()
+    expect(page.get_by_text("50 %", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Plan", exact=True)).to_be_disabled()
 
     # The worker reports progress, then finishes: the panel follows without a reload.
@@ -102,7 +102,7 @@ def test_the_progress_panel_follows_a_running_plan_and_shows_the_plan_when_it_en
             {"elapsed_s": 2.0, "objective": 60.0, "bound": 80.0, "phase": "MILP"},
         ]
     )
-    expect(page.get_by_text("25.0 %")).to_be_visible()
+    expect(page.get_by_text("25 %", exact=True)).to_be_visible()
     PlanRun.objects.filter(pk=run.pk).update(
         status=PlanRun.Status.DONE, result=result_as_dict(services.solve(problem(run)))
     )

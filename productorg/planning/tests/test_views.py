@@ -237,7 +237,7 @@ def test_the_list_shows_each_scenarios_last_plan_and_compares_two_ticked(
     client = client_for(plan_org.gabe)
     page = client.get("/plan/").content.decode()
     assert "Feasible" in page
-    assert "10.0 %" in page
+    assert "10 %" in page
     assert "not planned yet" in page
 
     ticked = client.get("/plan/compare/", {"pick": [scenario.pk, other.pk]})
@@ -260,7 +260,7 @@ def test_the_plan_page_shows_a_finished_plan_its_grid_loads_mix_and_left_out_rea
     page = client_for(plan_org.gabe).get(f"/plan/scenarios/{scenario.pk}/").content.decode()
     reorder, search = ids("One-click reorder", "Typo-tolerant search")
 
-    assert "Feasible, gap 10.0 %" in page
+    assert "Feasible, gap 10 %" in page
     assert "1.20 ×" in page  # 90 over the greedy 75
     assert f'<a href="/initiatives/{reorder}/">One-click reorder</a>' in page
     # Starts in Q1 and still runs in Q2.
@@ -326,7 +326,7 @@ def test_a_running_plan_polls_itself_and_stops_polling_when_the_run_ends(
     fragment = panel.content.decode()
     assert fragment.lstrip().startswith('<section id="run"')
     assert 'hx-trigger="every 1s"' in fragment
-    assert "20.0 %" in fragment  # the gap of 80 below a bound of 100
+    assert "20 %" in fragment  # the gap of 80 below a bound of 100
     assert "<svg" in fragment
 
     run.status = PlanRun.Status.DONE
@@ -335,7 +335,7 @@ def test_a_running_plan_polls_itself_and_stops_polling_when_the_run_ends(
     final = client.get(f"/plan/scenarios/{scenario.pk}/runs/{run.pk}/", headers=HTMX)
     fragment = final.content.decode()
     assert "hx-trigger" not in fragment
-    assert "Feasible, gap 10.0 %" in fragment
+    assert "Feasible, gap 10 %" in fragment
     # The Plan button, disabled while the run went on, comes back enabled out of band.
     assert 'id="plan-start" hx-swap-oob="true"' in fragment
     assert "disabled" not in fragment.split('id="plan-start"')[1].split("</form>")[0]

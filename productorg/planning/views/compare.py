@@ -14,7 +14,7 @@ from productorg.planning.engine.model import result_from_dict
 from productorg.planning.forms import CompareForm
 from productorg.planning.models import PlanRun, Scenario
 from productorg.planning.views import display
-from productorg.planning.views.common import planner_only, scenario_or_404, team_names
+from productorg.planning.views.common import planner_only, scenario_or_404
 from productorg.reports.charts import CATEGORY_COLOURS
 from productorg.strategy.models import WorkCategory
 
@@ -76,7 +76,7 @@ def plan_roadmap(request: HttpRequest, scenario_id: int) -> HttpResponse:
     if run is not None:
         stored = selectors.problem_from_stored(run.problem)
         result = result_from_dict(run.result)
-        names = team_names(team.id for team in stored.problem.teams)
+        names = display.team_names(stored.problem)
         context["quarters"] = list(stored.problem.quarters)
         context["bands"] = display.roadmap_bands(stored.problem, result, names)
         context["left_out"] = len(result.left_out)

@@ -18,6 +18,11 @@ CATEGORY_LABELS = dict(WorkCategory.choices)
 STATUS_WORDS = {"optimal": "Optimal", "feasible": "Feasible", "infeasible": "Infeasible"}
 
 
+def team_names(problem: Problem) -> dict[str, str]:
+    """Team id -> the name the plan shows (the planner's input carries each team's name)."""
+    return {team.id: team.name or team.id for team in problem.teams}
+
+
 def initiative_pk(initiative_id: str) -> int | None:
     """The database id behind an engine id, when the id is one (plans of the org's data)."""
     return int(initiative_id) if initiative_id.isdigit() else None
@@ -239,11 +244,19 @@ def left_out_rows(problem: Problem, result: Result) -> list[LeftOutRow]:
             if initiative_id in by_id
             else initiative_id,
             value=by_id[initiative_id].value if initiative_id in by_id else 0.0,
-            reason=reason,
+            reason=_category_labels(reason),
         )
         for initiative_id, reason in result.left_out.items()
     ]
     return sorted(rows, key=lambda row: (-row.value, row.title.lower()))
+
+
+def _category_labels(reason: str) -> str:
+    """The engine names a mix bound's category by its id ("on pmf_expansion ("); the page says
+    the category's label."""
+    for category in WorkCategory:
+        reason = reason.replace(f" on {category.value} (", f" on {category.label} (")
+    return reason
 
 
 def capacity_value_rows(result: Result, team_names: Mapping[str, str]) -> list[CapacityValueRow]:

@@ -18,7 +18,6 @@ from productorg.planning.views.common import (
     planner_only,
     run_or_404,
     scenario_or_404,
-    team_names,
 )
 from productorg.strategy.periods import quarter_add
 
@@ -66,7 +65,7 @@ def run_context(run: PlanRun | None) -> dict:
     elif run.result:
         stored = selectors.problem_from_stored(run.problem)
         result = result_from_dict(run.result)
-        names = team_names(team.id for team in stored.problem.teams)
+        names = display.team_names(stored.problem)
         context["plan"] = display.plan_view(stored.problem, result, names)
         context["progress"] = display.progress(result.history)
     return context
