@@ -15,6 +15,7 @@ from productorg.people.models import (
     Team,
 )
 from productorg.people.services import ladder_ensure
+from productorg.planning.models import Scenario
 from productorg.strategy.models import Initiative, Objective, WorkCategory
 
 
@@ -75,6 +76,17 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     category = WorkCategory.FEATURE
     effort_estimate = 10
     value_estimate = 100
+
+
+class ScenarioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scenario
+
+    name = factory.Sequence(lambda n: f"Scenario {n}")
+    first_quarter = "2027-Q1"
+    quarters = 4
+    discount_rate = 0
+    time_limit_s = 5
 
 
 class CompetencyCategoryFactory(factory.django.DjangoModelFactory):

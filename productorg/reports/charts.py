@@ -431,9 +431,11 @@ def plan_progress_chart(points: Sequence[ProgressPoint]) -> SafeString:
         return mark_safe("")  # noqa: S308 - a constant
     last_time = max(point.elapsed_s for point in points) or 1.0
     values = [point.objective for point in points] + [point.bound for point in points]
-    low, high = min(0.0, *values), max(values)
-    if high <= low:
-        high = low + 1.0
+    # The axis spans the values, not zero upwards: the search moves within a few per cent of
+    # the bound, which a zero-based axis would flatten into one line.
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.1 or max(1.0, abs(high) * 0.01)
+    low, high = max(0.0, low - pad) if low >= 0 else low - pad, high + pad
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(seconds: float) -> float:

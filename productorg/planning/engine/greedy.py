@@ -120,12 +120,7 @@ def density(compiled: Compiled, i: int) -> float:
 def greedy(compiled: Compiled) -> Plan:
     """The baseline plan; required work that doesn't fit is left out (the plan is then
     infeasible and the MILP decides)."""
-    plan = Plan(compiled)
-    for i in compiled.topo:
-        if compiled.required[i] and compiled.starts[i]:
-            s = plan.first_fit(i)
-            if s is not None:
-                plan.place(i, s)
+    plan = _with_required_work(compiled)
     ranked = rank_order(compiled)
     fill_plan(plan, ranked, keep_mix=False)
     if compiled.mix and not plan.mix_holds():
@@ -134,15 +129,21 @@ def greedy(compiled: Compiled) -> Plan:
     return plan
 
 
-def rounded(compiled: Compiled, columns: list[tuple[float, int, int]]) -> Plan:
-    """A plan that follows a fractional one: (weight, initiative, start) tried heaviest first,
-    then the mix repaired and the gaps filled in rank order."""
+def _with_required_work(compiled: Compiled) -> Plan:
+    """A plan of the must-do and fixed work alone, each in its earliest quarter that fits."""
     plan = Plan(compiled)
     for i in compiled.topo:
         if compiled.required[i] and compiled.starts[i]:
             s = plan.first_fit(i)
             if s is not None:
                 plan.place(i, s)
+    return plan
+
+
+def rounded(compiled: Compiled, columns: list[tuple[float, int, int]]) -> Plan:
+    """A plan that follows a fractional one: (weight, initiative, start) tried heaviest first,
+    then the mix repaired and the gaps filled in rank order."""
+    plan = _with_required_work(compiled)
     for _, i, s in sorted(columns, key=lambda col: (-col[0], compiled.ids[col[1]], col[2])):
         if plan.start[i] != LEFT_OUT:
             continue

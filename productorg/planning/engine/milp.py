@@ -128,20 +128,15 @@ class Milp:
 
         self.mix_rows: list[tuple[str, str, int]] = []
         for category, (lo, hi) in c.mix.items():
-            if hi < 1.0:
-                r = new_row(-math.inf, 0.0)
-                self.mix_rows.append((category, "max", r))
+            # Σ effort · (1[category] − share) x ≤ 0 for the cap, ≥ 0 for the floor.
+            bounded = [("max", hi, -math.inf, 0.0)] if hi < 1.0 else []
+            bounded += [("min", lo, 0.0, math.inf)] if lo > 0.0 else []
+            for kind, share, row_min, row_max in bounded:
+                r = new_row(row_min, row_max)
+                self.mix_rows.append((category, kind, r))
                 for k in range(self.n_cols):
                     i = col_init[k]
-                    coef = c.total_effort[i] * ((c.category[i] == category) - hi)
-                    if coef:
-                        entries[k].append((r, coef))
-            if lo > 0.0:
-                r = new_row(0.0, math.inf)
-                self.mix_rows.append((category, "min", r))
-                for k in range(self.n_cols):
-                    i = col_init[k]
-                    coef = c.total_effort[i] * ((c.category[i] == category) - lo)
+                    coef = c.total_effort[i] * ((c.category[i] == category) - share)
                     if coef:
                         entries[k].append((r, coef))
 
@@ -156,40 +151,20 @@ class Milp:
         # Kept for the Lagrangian bound, which works on the same rows without HiGHS.
         self.col_starts, self.row_index, self.coef = starts, index, value
         self.row_lo, self.row_hi = np.array(row_lo), np.array(row_hi)
-        self.lower = np.zeros(self.n_cols)
-        self.upper = np.ones(self.n_cols)
-        self.all_cols = np.arange(self.n_cols, dtype=np.int32)
         self.highs = self._new_highs(integer=True)
         self._relaxed: highspy.Highs | None = None
 
     def _new_highs(self, *, integer: bool) -> highspy.Highs:
-        h = new_highs()
-        h.setOptionValue("threads", self.threads)
-        h.setOptionValue("random_seed", 1)
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        h.addRows(
-            self.n_rows,
-            self.row_lo,
-            self.row_hi,
-            0,
-            np.zeros(0, dtype=np.int32),
-            np.zeros(0, dtype=np.int32),
-            np.zeros(0, dtype=float),
+        return loaded_highs(
+            threads=self.threads,
+            row_lo=self.row_lo,
+            row_hi=self.row_hi,
+            cost=self.cost,
+            col_starts=self.col_starts,
+            row_index=self.row_index,
+            coef=self.coef,
+            integer=integer,
         )
-        h.addCols(
-            self.n_cols,
-            self.cost,
-            self.lower,
-            self.upper,
-            len(self.coef),
-            self.col_starts[:-1],
-            self.row_index,
-            self.coef,
-        )
-        if integer and self.n_cols:
-            kind = highspy.HighsVarType.kInteger
-            h.changeColsIntegrality(self.n_cols, self.all_cols, np.array([kind] * self.n_cols))
-        return h
 
     def _cols_of(self, i: int) -> range:
         return range(self.first_col[i], self.first_col[i] + len(self.compiled.starts[i]))
@@ -253,19 +228,8 @@ class Milp:
         h.setOptionValue("time_limit", max(0.01, time_limit_s))
         h.setOptionValue("mip_rel_gap", gap)
         if x0 is not None:
-            solution = highspy.HighsSolution()
-            solution.col_value = list(x0)
-            solution.value_valid = True
-            h.setSolution(solution)
-        subscribed = []
-        if should_stop is not None:
-
-            def interrupt(event) -> None:
-                if should_stop():
-                    event.interrupt()
-
-            h.cbMipInterrupt.subscribe(interrupt)
-            subscribed.append(h.cbMipInterrupt)
+            _start_from(h, x0)
+        subscribed = [h.cbMipInterrupt] if _interrupt_when(h, should_stop) else []
         if on_improvement is not None:
 
             def improved(event) -> None:
@@ -337,41 +301,20 @@ class Milp:
             r = self.capacity_row.get(key)
             if r is not None and sub_row[r] >= 0:
                 row_hi[sub_row[r]] += amount
-        h = new_highs()
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("random_seed", 1)
+        h = loaded_highs(
+            threads=1,
+            row_lo=row_lo,
+            row_hi=row_hi,
+            cost=self.cost[cols],
+            col_starts=np.r_[0, np.cumsum(lengths)].astype(np.int32),
+            row_index=sub_row[self.row_index[entry]],
+            coef=self.coef[entry],
+            integer=True,
+        )
         h.setOptionValue("time_limit", max(0.01, time_limit_s))
         h.setOptionValue("mip_rel_gap", 1e-4)
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        empty_i = np.zeros(0, dtype=np.int32)
-        h.addRows(len(rows), row_lo, row_hi, 0, empty_i, empty_i, np.zeros(0))
-        starts = np.r_[0, np.cumsum(lengths)].astype(np.int32)
-        h.addCols(
-            len(cols),
-            self.cost[cols],
-            np.zeros(len(cols)),
-            np.ones(len(cols)),
-            len(entry),
-            starts[:-1],
-            sub_row[self.row_index[entry]],
-            self.coef[entry],
-        )
-        h.changeColsIntegrality(
-            len(cols),
-            np.arange(len(cols), dtype=np.int32),
-            np.array([highspy.HighsVarType.kInteger] * len(cols)),
-        )
-        solution = highspy.HighsSolution()
-        solution.col_value = list(x0[cols])
-        solution.value_valid = True
-        h.setSolution(solution)
-        if should_stop is not None:
-
-            def interrupt(event) -> None:
-                if should_stop():
-                    event.interrupt()
-
-            h.cbMipInterrupt.subscribe(interrupt)
+        _start_from(h, x0[cols])
+        _interrupt_when(h, should_stop)
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
@@ -390,3 +333,52 @@ class Milp:
         if getattr(self, "_entry_cols", None) is None:
             self._entry_cols = np.repeat(np.arange(self.n_cols), np.diff(self.col_starts))
         return self._entry_cols
+
+
+def loaded_highs(
+    *,
+    threads: int,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    cost: np.ndarray,
+    col_starts: np.ndarray,
+    row_index: np.ndarray,
+    coef: np.ndarray,
+    integer: bool,
+) -> highspy.Highs:
+    """A silent HiGHS holding the model (maximise, 0/1 columns given column-wise)."""
+    h = new_highs()
+    h.setOptionValue("threads", threads)
+    h.setOptionValue("random_seed", 1)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    n_rows, n_cols = len(row_lo), len(cost)
+    empty = np.zeros(0, dtype=np.int32)
+    h.addRows(n_rows, row_lo, row_hi, 0, empty, empty, np.zeros(0))
+    h.addCols(
+        n_cols, cost, np.zeros(n_cols), np.ones(n_cols), len(coef), col_starts[:-1], row_index, coef
+    )
+    if integer and n_cols:
+        kinds = np.array([highspy.HighsVarType.kInteger] * n_cols)
+        h.changeColsIntegrality(n_cols, np.arange(n_cols, dtype=np.int32), kinds)
+    return h
+
+
+def _start_from(h: highspy.Highs, x: np.ndarray) -> None:
+    """Hand HiGHS a plan to start from: it then keeps only what beats it."""
+    solution = highspy.HighsSolution()
+    solution.col_value = list(x)
+    solution.value_valid = True
+    h.setSolution(solution)
+
+
+def _interrupt_when(h: highspy.Highs, should_stop: Callable[[], bool] | None) -> bool:
+    """Let HiGHS's MIP search be interrupted when `should_stop` says so."""
+    if should_stop is None:
+        return False
+
+    def interrupt(event) -> None:
+        if should_stop():
+            event.interrupt()
+
+    h.cbMipInterrupt.subscribe(interrupt)
+    return True

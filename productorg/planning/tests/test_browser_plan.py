@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from productorg.factories import ScenarioFactory
 from productorg.planning import selectors, services
 from productorg.planning.engine.model import result_as_dict
 from productorg.planning.models import PlanRun
@@ -36,13 +37,12 @@ def test_a_leader_plans_a_scenario_reads_the_plan_and_opens_it_as_a_roadmap(
     Initiative.objects.filter(title="Typo-tolerant search").update(
         effort_estimate=25, value_estimate=40, status="planned"
     )
-    scenario = services.scenario_create(
+    scenario = ScenarioFactory(
         name="Next year",
         first_quarter="2027-Q1",
         quarters=4,
         discount_rate=Decimal("0.05"),
         time_limit_s=5,
-        created_by=None,
     )
 
     sign_in(page, live_server, "gabe", then="/plan/")
@@ -76,13 +76,12 @@ def test_the_progress_panel_follows_a_running_plan_and_shows_the_plan_when_it_en
 ):
     from playwright.sync_api import expect
 
-    scenario = services.scenario_create(
+    scenario = ScenarioFactory(
         name="Long one",
         first_quarter="2027-Q1",
         quarters=4,
         discount_rate=0,
         time_limit_s=60,
-        created_by=None,
     )
     run = services.plan_run_create(scenario=scenario, requested_by=None)
     PlanRun.objects.filter(pk=run.pk).update(

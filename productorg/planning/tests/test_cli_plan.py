@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from productorg.cli import app
+from productorg.factories import ScenarioFactory
 from productorg.planning import services
 from productorg.planning.models import PlanRun, Scenario
 
@@ -49,13 +50,12 @@ def test_a_new_scenario_starts_next_quarter_and_plans_four_quarters(org, time_ma
 
 
 def test_an_existing_scenario_is_planned_again_and_a_new_horizon_is_saved(org):
-    scenario = services.scenario_create(
+    scenario = ScenarioFactory(
         name="Base plan",
         first_quarter="2027-Q1",
         quarters=4,
         discount_rate=0,
         time_limit_s=5,
-        created_by=None,
     )
 
     result = runner.invoke(app, ["plan", "--scenario", "Base plan", "--horizon", "2"])
@@ -104,13 +104,12 @@ def test_an_unknown_option_exits_2(org):
 
 
 def test_a_scenario_already_being_planned_is_not_planned_twice(org):
-    scenario = services.scenario_create(
+    scenario = ScenarioFactory(
         name="Base plan",
         first_quarter="2027-Q1",
         quarters=2,
         discount_rate=0,
         time_limit_s=5,
-        created_by=None,
     )
     services.plan_run_create(scenario=scenario, requested_by=None)
 

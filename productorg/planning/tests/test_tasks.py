@@ -8,19 +8,19 @@ from django_tasks_db.models import DBTaskResult
 from typer.testing import CliRunner
 
 from productorg.cli import app
+from productorg.factories import ScenarioFactory
 from productorg.planning import services
 from productorg.planning.models import PlanRun
 from productorg.planning.tasks import plan_run_execute_task
 
 
 def _scenario():
-    return services.scenario_create(
+    return ScenarioFactory(
         name="Base plan",
         first_quarter="2027-Q1",
         quarters=2,
         discount_rate=0,
         time_limit_s=2,
-        created_by=None,
     )
 
 

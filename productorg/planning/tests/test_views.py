@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from productorg.factories import InitiativeFactory
+from productorg.factories import InitiativeFactory, ScenarioFactory
 from productorg.planning import services
 from productorg.planning.engine.model import CapacityValue, ProgressPoint, Result, result_as_dict
 from productorg.planning.models import PlanRun, Scenario, ScenarioCapacity, ScenarioMixBound
@@ -17,15 +17,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def make_scenario(name: str = "Base", **settings) -> Scenario:
-    return services.scenario_create(
-        name=name,
-        first_quarter=settings.pop("first_quarter", "2027-Q1"),
-        quarters=settings.pop("quarters", 4),
-        discount_rate=settings.pop("discount_rate", 0),
-        time_limit_s=settings.pop("time_limit_s", 5),
-        created_by=None,
-        **settings,
-    )
+    return ScenarioFactory(name=name, **settings)
 
 
 def finished_run(scenario: Scenario, result: Result, **fields) -> PlanRun:
