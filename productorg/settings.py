@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "productorg.people",
     "productorg.strategy",
     "productorg.planning",
+    "productorg.reports",
+    "productorg.function",
+    "productorg.function.surveys",
     "django_tasks",
     "django_tasks_db",
 ]

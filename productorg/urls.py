@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("productorg.people.urls")),
     path("", include("productorg.strategy.urls")),
     path("", include("productorg.planning.urls")),
+    path("", include("productorg.reports.urls")),
+    path("", include("productorg.function.urls")),
+    path("", include("productorg.function.surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 

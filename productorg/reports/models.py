@@ -1,0 +1,3 @@
+"""Leadership reports: dated snapshots of status across complex initiatives."""
+
+from __future__ import annotations
