@@ -17,6 +17,7 @@ from productorg.planning.models import PlanRun, Scenario
 from productorg.strategy.periods import quarter_add, quarter_of, quarter_span
 
 BASE_SCENARIO = "Base plan"
+LOOSER_MIX_SCENARIO = "Looser mix"
 HORIZON_QUARTERS = 4
 # Short, so that loading the demo stays quick: enough for a good plan of the small demo.
 DEMO_PLAN_TIME_LIMIT_S = 3.0
@@ -58,7 +59,29 @@ def planning_demo_create(*, today: date) -> PlanRun | None:
             quarter=quarter,
             capacity=team.capacity_per_quarter + ENGINEER_PERSON_WEEKS,
         )
+    _looser_mix_create(base)
     return run
+
+
+def _looser_mix_create(base: Scenario) -> PlanRun:
+    """A planned what-if against the base plan: the demo's mix bounds bind (the Feature cap
+    leaves capacity idle), so widening them moves work, and the compare page has a story."""
+    looser = services.scenario_copy(scenario=base, name=LOOSER_MIX_SCENARIO, created_by=None)
+    services.scenario_update(
+        scenario=looser,
+        description="The base plan with every mix bound ten points wider: what do the "
+        "targets cost?",
+    )
+    widen = Decimal("0.1")
+    for bound in looser.mix_bounds.all():
+        services.scenario_mix_bound_set(
+            scenario=looser,
+            category=bound.category,
+            min_share=max(Decimal(0), bound.min_share - widen),
+            max_share=min(Decimal(1), bound.max_share + widen),
+        )
+    run = services.plan_run_create(scenario=looser, requested_by=None)
+    return services.plan_run_execute(plan_run_id=run.pk, time_limit_s=DEMO_PLAN_TIME_LIMIT_S)
 
 
 def _team_to_grow(run: PlanRun) -> str:
