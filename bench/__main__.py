@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import load, pages, plan, ranking, sqlite_concurrency
+from bench import load, pages, plan, ranking, report, sqlite_concurrency
 
 BENCHMARKS = {
     "sqlite_concurrency": sqlite_concurrency.main,
@@ -13,6 +13,7 @@ BENCHMARKS = {
     "ranking": ranking.main,
     "load": load.main,
     "plan": plan.main,
+    "report": report.main,
 }
 
 
@@ -30,6 +31,8 @@ def main(argv: list[str]) -> int:
     print()
     # The planner at size S only: M and L take minutes (`python -m bench plan` runs all three).
     statuses.append(plan.main(["--sizes", "S"]))
+    print()
+    statuses.append(report.main([]))
     return max(statuses)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from productorg.planning.cli import plan_app
+from productorg.reports.cli import report_command
 
 app = typer.Typer(
     help="ProductOrg: the workspace for product leaders. Run a subcommand with --help for more.",
@@ -178,6 +179,7 @@ framework_app = typer.Typer(
 )
 app.add_typer(framework_app, name="framework")
 app.add_typer(plan_app, name="plan")
+app.command(name="report")(report_command)
 
 
 @framework_app.command("export")

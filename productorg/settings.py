@@ -274,6 +274,20 @@ TASKS = {
     }
 }
 
+# Mail (survey links): printed to the console in development, SMTP in production.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ProductOrg <productorg@localhost>")
+
 # The alignment check calls work in progress stale after this many days without a status update.
 STALE_UPDATE_DAYS = env_int("STALE_UPDATE_DAYS", 14)
 if not 1 <= STALE_UPDATE_DAYS <= 365:

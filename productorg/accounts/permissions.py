@@ -207,3 +207,37 @@ def can_create_initiative(user: User) -> bool:
 def can_plan(user: User) -> bool:
     """Leaders make scenarios, run the planner and apply plans; nobody else sees planning."""
     return role_of(user) == Role.LEADER
+
+
+def can_read_function(user: User) -> bool:
+    """The PM function's charter, vision, processes and roadmap: the product org's members.
+
+    Admins run users and the framework and stakeholders are the function's customers; neither
+    reads its internal documents."""
+    return role_of(user) in {Role.LEADER, Role.PRODUCT_MANAGER}
+
+
+def can_change_function(user: User) -> bool:
+    """Leaders keep the function's charter, vision, process catalog and improvement roadmap."""
+    return role_of(user) == Role.LEADER
+
+
+def can_run_surveys(user: User) -> bool:
+    """Leaders run stakeholder surveys of the PM function: rounds, questions and links."""
+    return role_of(user) == Role.LEADER
+
+
+def can_read_survey_results(user: User) -> bool:
+    """Leaders and product managers read survey results, which are aggregates only."""
+    return role_of(user) in {Role.LEADER, Role.PRODUCT_MANAGER}
+
+
+def can_see_reports(user: User) -> bool:
+    """Leadership reports hold portfolio data only (no people data): every signed-in role,
+    stakeholders included, reads them."""
+    return role_of(user) is not None
+
+
+def can_write_reports(user: User) -> bool:
+    """Leaders make leadership reports."""
+    return role_of(user) == Role.LEADER

@@ -25,10 +25,13 @@ from django.db.models import Max
 
 from productorg.accounts.models import User
 from productorg.demo import catalogue
+from productorg.demo.function import function_demo_create
 from productorg.demo.growth import growth_demo_create
 from productorg.demo.one_on_ones import one_on_ones_demo_create
 from productorg.demo.planning import planning_demo_create
+from productorg.demo.reports import reports_demo_create
 from productorg.demo.strategy import strategy_demo_create
+from productorg.demo.surveys import surveys_demo_create
 from productorg.people.models import Level, Person, Team
 from productorg.people.services import framework_ensure_default, ladder_ensure
 from productorg.strategy import periods
@@ -311,6 +314,9 @@ def demo_organisation_create(
     # Outside the portfolio's transaction: the plan is a run of its own, and its failure
     # leaves the demo whole.
     planning_demo_create(today=today)
+    surveys_demo_create(seed=seed, today=today)
+    reports_demo_create(today=today)
+    function_demo_create(today=today)
     report(1.0)
 
 

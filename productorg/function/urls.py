@@ -1,4 +1,12 @@
 from __future__ import annotations
 
+from productorg.function.views import documents, hub, improvements, processes
+
 app_name = "function"
-urlpatterns: list = []
+# Each page module lists its own routes.
+urlpatterns = [
+    *hub.urlpatterns,
+    *processes.urlpatterns,
+    *improvements.urlpatterns,
+    *documents.urlpatterns,
+]

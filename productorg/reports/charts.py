@@ -485,3 +485,231 @@ def plan_progress_chart(points: Sequence[ProgressPoint]) -> SafeString:
         f'role="img" class="chart plan-progress-chart" aria-label="{label}">'
         f"<title>{label}</title>{''.join(parts)}</svg>"
     )
+
+
+# Leadership reports. Health keeps the app's traffic-light colours, and every row also says its
+# counts in words, so a grey-scale print or a colour-blind reader loses nothing.
+HEALTH_COLOURS = {"green": "#1a7f37", "amber": "#E69F00", "red": "#c62828", "none": "#bbbbbb"}
+HEALTH_WORDS = {"green": "green", "amber": "amber", "red": "red", "none": "no update"}
+# Characters of a label before it is cut with an ellipsis.
+REPORT_LABEL_CHARS = 34
+
+
+def _cut(text: str, limit: int = REPORT_LABEL_CHARS) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def health_by_team_chart(rows: Sequence[dict], *, width: int = 640) -> SafeString:
+    """A stacked bar per team of its initiatives by health (green, amber, red, no update);
+    `rows` are {"team": name, "green": n, "amber": n, "red": n, "none": n}."""
+    if not rows:
+        return mark_safe("")  # noqa: S308 - a constant
+    row_height, gap, label_width, words_width = 20, 8, 190, 190
+    bar_space = width - label_width - words_width
+    most = max(sum(row[key] for key in HEALTH_COLOURS) for row in rows) or 1
+    parts = []
+    for index, row in enumerate(rows):
+        y = gap + index * (row_height + gap)
+        x = float(label_width)
+        parts.append(
+            f'<text x="0" y="{y + 15}" class="chart-label" font-size="12">'
+            f"{escape(_cut(row['team'], 28))}<title>{escape(row['team'])}</title></text>"
+        )
+        for key, colour in HEALTH_COLOURS.items():
+            if not row[key]:
+                continue
+            length = round(bar_space * row[key] / most, 1)
+            parts.append(
+                f'<rect x="{round(x, 1)}" y="{y}" width="{length}" height="{row_height}" '
+                f'fill="{colour}" class="health-bar health-bar-{key}"><title>'
+                f"{escape(row['team'])}: {row[key]} {HEALTH_WORDS[key]}</title></rect>"
+            )
+            x += length
+        words = ", ".join(f"{row[key]} {HEALTH_WORDS[key]}" for key in HEALTH_COLOURS if row[key])
+        parts.append(
+            f'<text x="{label_width + bar_space + 8}" y="{y + 15}" class="chart-value" '
+            f'font-size="12">{escape(words)}</text>'
+        )
+    height = gap + len(rows) * (row_height + gap)
+    label = escape(f"Initiatives by health in each of {len(rows)} teams")
+    return mark_safe(  # noqa: S308 - every text from outside is escaped above
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" class="chart health-by-team" aria-label="{label}">'
+        f"<title>{label}</title>{''.join(parts)}</svg>"
+    )
+
+
+KEY_RESULT_COLOUR = "#0072B2"
+
+
+def key_results_chart(rows: Sequence[dict], *, width: int = 640) -> SafeString:
+    """A bar per key result: how far it has come from baseline to target (0–100 %), with its
+    current value and target in words; `rows` are the report snapshot's key results."""
+    if not rows:
+        return mark_safe("")  # noqa: S308 - a constant
+    row_height, gap, label_width, words_width = 30, 8, 250, 170
+    bar_space = width - label_width - words_width
+    parts = []
+    for index, row in enumerate(rows):
+        y = gap + index * (row_height + gap)
+        percent = round(100 * float(row["progress"]))
+        current = row["current"] or "—"
+        parts.append(
+            f'<text x="0" y="{y + 12}" class="chart-label" font-size="12">'
+            f"{escape(_cut(row['metric'], 40))}</text>"
+            f'<text x="0" y="{y + 26}" class="chart-value" font-size="10" fill="#666">'
+            f"{escape(_cut(row['objective'], 46))}</text>"
+            f'<rect x="{label_width}" y="{y + 4}" width="{bar_space}" height="16" rx="3" '
+            'fill="#e3e3e3"/>'
+            f'<rect x="{label_width}" y="{y + 4}" width="{round(bar_space * percent / 100, 1)}" '
+            f'height="16" rx="3" fill="{KEY_RESULT_COLOUR}" class="key-result-bar"><title>'
+            f"{escape(row['metric'])}: {percent} % of the way to the target</title></rect>"
+            f'<text x="{label_width + bar_space + 8}" y="{y + 17}" class="chart-value" '
+            f'font-size="12">{percent} % · {escape(current)} of {escape(row["target"])}'
+            f"{escape(row['unit'])}</text>"
+        )
+    height = gap + len(rows) * (row_height + gap)
+    label = escape(f"Progress of {len(rows)} key results from baseline to target")
+    return mark_safe(  # noqa: S308 - every text from outside is escaped above
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" class="chart key-results-chart" aria-label="{label}">'
+        f"<title>{label}</title>{''.join(parts)}</svg>"
+    )
+
+
+# Stakeholder survey charts. Ratings 1 (poor) to 5 (great) run from vermillion to blue
+# (Okabe-Ito), and every bar and point carries its number too, so nothing rests on colour.
+RATING_COLOURS = ("#D55E00", "#E69F00", "#999999", "#56B4E9", "#0072B2")
+TREND_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+TREND_MARKERS = ("circle", "square", "diamond", "triangle", "circle", "square", "diamond")
+
+
+def rating_distribution_bar(counts: Sequence[int], *, label: str, width: int = 320) -> SafeString:
+    """One stacked bar of how many gave each rating 1..5, with the counts written in."""
+    height, legend = 28, 18
+    total = sum(counts) or 1
+    parts, x = [], 0.0
+    for rating, count in enumerate(counts, start=1):
+        if not count:
+            continue
+        part = width * count / total
+        colour = RATING_COLOURS[rating - 1]
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{part:.1f}" height="{height}" fill="{colour}">'
+            f"<title>{rating}: {count}</title></rect>"
+        )
+        if part >= 18:
+            text_colour = "#000" if rating in (2, 3, 4) else "#fff"
+            parts.append(
+                f'<text x="{x + part / 2:.1f}" y="{height / 2 + 5}" text-anchor="middle" '
+                f'class="chart-value" style="fill:{text_colour}">{count}</text>'
+            )
+        x += part
+    for rating in range(1, 6):
+        lx = (rating - 1) * width / 5
+        parts.append(
+            f'<rect x="{lx:.1f}" y="{height + 6}" width="10" height="10" '
+            f'fill="{RATING_COLOURS[rating - 1]}"/>'
+            f'<text x="{lx + 14:.1f}" y="{height + 15}" class="chart-value">{rating}</text>'
+        )
+    spread = ", ".join(f"{count} gave {rating}" for rating, count in enumerate(counts, start=1))
+    title = escape(f"{label}: {spread}")
+    return mark_safe(  # noqa: S308 - the label is escaped, the rest are numbers
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend}" '
+        f'width="100%" role="img" class="chart rating-distribution" aria-label="{title}">'
+        f"<title>{title}</title>{''.join(parts)}</svg>"
+    )
+
+
+def _trend_marker(shape: str, cx: float, cy: float, colour: str, title: str) -> str:
+    tip = f"<title>{title}</title>"
+    if shape == "square":
+        return f'<rect x="{cx - 4}" y="{cy - 4}" width="8" height="8" fill="{colour}">{tip}</rect>'
+    if shape == "diamond":
+        points = f"{cx},{cy - 5.5} {cx + 5.5},{cy} {cx},{cy + 5.5} {cx - 5.5},{cy}"
+        return f'<polygon points="{points}" fill="{colour}">{tip}</polygon>'
+    if shape == "triangle":
+        points = f"{cx},{cy - 5.5} {cx + 5.5},{cy + 4.5} {cx - 5.5},{cy + 4.5}"
+        return f'<polygon points="{points}" fill="{colour}">{tip}</polygon>'
+    return f'<circle cx="{cx}" cy="{cy}" r="4.5" fill="{colour}">{tip}</circle>'
+
+
+def survey_trend_chart(
+    *, rounds: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]
+) -> SafeString:
+    """Mean rating (1-5) per dimension over survey rounds, oldest left; a round with too few
+    answers leaves a gap in its line rather than a made-up point."""
+    WIDTH, LEFT, RIGHT, TOP, PLOT_H = 640, 40, 16, 12, 200
+    ROUND_LABEL_H, LEGEND_ROW = 34, 20
+    legend_top = TOP + PLOT_H + ROUND_LABEL_H
+    height = legend_top + LEGEND_ROW * max(1, len(series)) + 6
+    plot_w = WIDTH - LEFT - RIGHT
+    if not rounds:
+        return mark_safe("")  # noqa: S308 - a constant
+
+    def x(position: int) -> float:
+        if len(rounds) == 1:
+            return round(LEFT + plot_w / 2, 1)
+        return round(LEFT + 20 + (plot_w - 40) * position / (len(rounds) - 1), 1)
+
+    def y(value: float) -> float:
+        return round(TOP + PLOT_H * (5 - value) / 4, 1)
+
+    parts = []
+    for tick in range(1, 6):
+        ty = y(tick)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{ty}" x2="{WIDTH - RIGHT}" y2="{ty}" stroke="#e3e3e3"/>'
+            f'<text x="{LEFT - 8}" y="{ty + 4}" text-anchor="end" class="chart-value">{tick}</text>'
+        )
+    for position, name in enumerate(rounds):
+        short = textwrap.shorten(name, width=28, placeholder="…")
+        # The outer labels lean inwards so that they stay inside the chart.
+        anchor, lx = "middle", x(position)
+        if len(rounds) > 1 and position == 0:
+            anchor, lx = "start", LEFT
+        elif len(rounds) > 1 and position == len(rounds) - 1:
+            anchor, lx = "end", WIDTH - RIGHT
+        parts.append(
+            f'<text x="{lx}" y="{TOP + PLOT_H + 20}" text-anchor="{anchor}" '
+            f'class="chart-value">{escape(short)}</text>'
+        )
+    described = []
+    for index, (label, values) in enumerate(series):
+        colour = TREND_COLOURS[index % len(TREND_COLOURS)]
+        shape = TREND_MARKERS[index % len(TREND_MARKERS)]
+        # A gap (None) ends a segment: lines join only neighbouring rounds with a figure.
+        segment: list[str] = []
+        segments: list[list[str]] = []
+        for position, value in enumerate(values):
+            if value is None:
+                if segment:
+                    segments.append(segment)
+                segment = []
+                continue
+            segment.append(f"{x(position)},{y(value)}")
+            tip = escape(f"{label}, {rounds[position]}: {value:.1f}")
+            parts.append(_trend_marker(shape, x(position), y(value), colour, tip))
+        if segment:
+            segments.append(segment)
+        for points in segments:
+            if len(points) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
+                    'stroke-width="2"/>'
+                )
+        ly = legend_top + LEGEND_ROW * index + 10
+        parts.append(
+            _trend_marker(shape, LEFT + 6, ly - 4, colour, escape(label))
+            + f'<text x="{LEFT + 18}" y="{ly}" class="chart-label">{escape(label)}</text>'
+        )
+        latest = next((value for value in reversed(values) if value is not None), None)
+        described.append(f"{label} {latest:.1f}" if latest is not None else f"{label} —")
+    title = escape(
+        f"Mean rating from 1 to 5 over {len(rounds)} survey rounds; latest: " + ", ".join(described)
+    )
+    return mark_safe(  # noqa: S308 - every text from outside is escaped above
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'role="img" class="chart survey-trend-chart" aria-label="{title}">'
+        f"<title>{title}</title>{''.join(parts)}</svg>"
+    )

@@ -1,4 +1,6 @@
 from __future__ import annotations
 
+from productorg.reports import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [*views.urlpatterns]

@@ -27,10 +27,22 @@ MAX_QUERIES = {
     "/capacity/": 8,
     "/plan/": 6,
     "/plan/compare/": 5,
+    "/reports/": 10,
+    "/reports/compare/": 6,
+    "/function/": 8,
+    "/function/charter/": 6,
+    "/function/charter/diff/": 6,
+    "/function/processes/": 5,
+    "/function/processes/?sort=reviewed": 5,
+    "/function/improvements/": 5,
+    "/function/improvements/?status=planned&kind=process": 5,
+    "/function/roadmap/": 5,
 }
 # Pages for leaders only: everyone else is answered 404, within the same bound.
 LEADERS_ONLY = ("/plan/",)
 LEADERS = {"CPO", "Director", "Group PM"}
+# The PM function's pages: for the product org's members; stakeholders and admins get 404.
+PRODUCT_ORG_ONLY = ("/function/",)
 
 
 @pytest.fixture(scope="module", params=[1, 3], ids=["small", "small-x3"])
@@ -59,6 +71,8 @@ def test_pages_stay_within_their_query_bound_as_data_grows(
     assert response.status_code in {200, 404}
     if url.startswith(LEADERS_ONLY):
         assert response.status_code == (200 if role in LEADERS else 404)
+    elif url.startswith(PRODUCT_ORG_ONLY):
+        assert response.status_code == (404 if role in {"Stakeholder", "Admin"} else 200)
     elif role != "Stakeholder" or not url.startswith(("/org-chart/", "/people/")):
         assert response.status_code == 200
 
@@ -85,3 +99,24 @@ def test_plan_pages_stay_within_their_query_bound_as_data_grows(
     with django_assert_max_num_queries(PLAN_PAGES[page]):
         response = client.get(url)
     assert response.status_code == 200
+
+
+# Stakeholder surveys: leaders run them, leaders and PMs read results, nobody else sees them.
+SURVEY_PAGES = {"": 6, "{survey}/": 10, "{survey}/results/": 10, "{survey}/results.csv": 7}
+SURVEY_READERS = {"": LEADERS | {"PM"}, "{survey}/results/": LEADERS | {"PM"}}
+SURVEY_READERS["{survey}/results.csv"] = SURVEY_READERS["{survey}/results/"]
+
+
+@pytest.mark.parametrize("role", ["CPO", "Group PM", "PM", "Stakeholder", "Admin"])
+@pytest.mark.parametrize("page", list(SURVEY_PAGES))
+def test_survey_pages_stay_within_their_query_bound_as_data_grows(
+    demo_org, db, client, django_user_model, django_assert_max_num_queries, page, role
+):
+    from productorg.function.surveys.models import Survey
+
+    survey = Survey.objects.filter(opens_on__isnull=False).order_by("-opens_on").first()
+    url = "/function/surveys/" + page.format(survey=survey.pk)
+    client.force_login(django_user_model.objects.get(username=account(role)))
+    with django_assert_max_num_queries(SURVEY_PAGES[page]):
+        response = client.get(url)
+    assert response.status_code == (200 if role in SURVEY_READERS.get(page, LEADERS) else 404)

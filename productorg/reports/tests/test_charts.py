@@ -187,3 +187,38 @@ def test_long_value_labels_wrap_onto_two_lines_and_escape():
     svg = str(mix_faders(faders(("Product-market-fit expansion <b>", 10, None, None))))
     assert "&lt;b&gt;" in svg and "<b>" not in svg
     ElementTree.fromstring(svg)  # noqa: S314 - our own markup, not untrusted XML
+
+
+def test_the_health_by_team_chart_is_well_formed_and_escapes_team_names():
+    from productorg.reports.charts import health_by_team_chart
+
+    rows = [
+        {"team": "<b>Checkout</b>", "green": 2, "amber": 1, "red": 0, "none": 1},
+        {"team": "Search", "green": 0, "amber": 0, "red": 3, "none": 0},
+    ]
+    svg = str(health_by_team_chart(rows))
+    root = ElementTree.fromstring(svg)  # noqa: S314 - our own markup, not untrusted XML
+    assert root.tag.endswith("svg")
+    assert "<b>" not in svg and "&lt;b&gt;Checkout" in svg
+    assert "2 green, 1 amber, 1 no update" in svg and "3 red" in svg
+    assert len(root.findall("{http://www.w3.org/2000/svg}rect")) == 4
+
+
+def test_the_key_results_chart_draws_each_key_results_progress():
+    from productorg.reports.charts import key_results_chart
+
+    rows = [
+        {
+            "objective": "Grow",
+            "metric": "Repeat rate",
+            "baseline": "10",
+            "target": "20",
+            "current": "15",
+            "unit": "%",
+            "progress": 0.5,
+        }
+    ]
+    svg = str(key_results_chart(rows))
+    ElementTree.fromstring(svg)  # noqa: S314 - our own markup, not untrusted XML
+    assert "50 % · 15 of 20%" in svg
+    assert str(key_results_chart([])) == ""

@@ -1,0 +1,74 @@
+"""A round's results (leaders and PMs): per dimension, per team and over the rounds, and the
+anonymised CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.text import slugify
+
+from productorg.accounts.permissions import can_run_surveys
+from productorg.function.surveys import selectors
+from productorg.function.surveys.models import MIN_ANSWERS
+from productorg.function.surveys.views.common import results_readers_only, survey_or_404
+from productorg.reports import charts
+
+
+@results_readers_only
+def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = survey_or_404(survey_id)
+    results = selectors.survey_results(survey=survey)
+    trend = selectors.survey_trend()
+    context = {
+        "survey": survey,
+        "results": results,
+        "distributions": [
+            (dimension, _distribution_chart(dimension)) for dimension in results.dimensions
+        ],
+        "trend_chart": charts.survey_trend_chart(
+            rounds=trend.rounds,
+            series=[(series.label, series.values) for series in trend.series],
+        )
+        if len(trend.rounds) > 1
+        else None,
+        "min_answers": MIN_ANSWERS,
+        "can_run": can_run_surveys(request.user),
+    }
+    return render(request, "surveys/survey_results.html", context)
+
+
+def _distribution_chart(dimension: selectors.DimensionResult):
+    if dimension.distribution is None:
+        return None
+    return charts.rating_distribution_bar(dimension.distribution, label=dimension.label)
+
+
+@results_readers_only
+def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey = survey_or_404(survey_id)
+    rows = selectors.survey_csv_rows(survey=survey)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = slugify(survey.title) or f"survey-{survey.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
+    writer = csv.writer(response)
+    writer.writerow(selectors.CSV_HEADER)
+    # A spreadsheet runs a cell that starts with = + - or @ as a formula: quote such text.
+    writer.writerows(tuple(_cell(value) for value in row) for row in rows)
+    return response
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+urlpatterns = [
+    path("function/surveys/<int:survey_id>/results/", survey_results, name="survey-results"),
+    path(
+        "function/surveys/<int:survey_id>/results.csv",
+        survey_results_csv,
+        name="survey-results-csv",
+    ),
+]
