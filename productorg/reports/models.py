@@ -12,7 +12,7 @@ from productorg.strategy.periods import validate_period
 class ScopeKind(models.TextChoices):
     """Which initiatives a report covers."""
 
-    CROSS_TEAM = "cross_team", "Initiatives spanning several teams"
+    CROSS_TEAM = "cross_team", "Initiatives spanning several teams or marked leadership-level"
     ORG = "org", "Whole org"
     GROUP = "group", "A leader's group"
     SELECTED = "selected", "Selected initiatives"

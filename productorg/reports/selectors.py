@@ -70,7 +70,8 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class ReportScope:
-    """Which initiatives a report covers: initiatives spanning several teams (the default),
+    """Which initiatives a report covers: initiatives spanning several teams or marked
+    leadership-level (the default),
     the whole org, the teams of a leader's group, or initiatives picked by hand."""
 
     kind: str = ScopeKind.CROSS_TEAM
@@ -153,7 +154,7 @@ def _scoped_initiatives(scope: ReportScope, quarters: list[str]) -> list[Initiat
         initiatives = _initiatives_in_period(quarters)
         if scope.kind == ScopeKind.CROSS_TEAM:
             initiatives = initiatives.annotate(team_count=Count("team_efforts")).filter(
-                team_count__gt=1
+                Q(team_count__gt=1) | Q(leadership_level=True)
             )
         elif scope.kind == ScopeKind.GROUP:
             teams = group_team_ids(scope.leader_id or 0)

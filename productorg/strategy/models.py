@@ -98,6 +98,12 @@ class Initiative(models.Model):
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="initiatives")
     bucket = models.CharField(max_length=24, choices=Bucket.choices, blank=True)
+    # Reported to the leadership team whatever its span (leadership reports' default scope).
+    leadership_level = models.BooleanField(
+        "leadership-level",
+        default=False,
+        help_text="Always in the leadership report, even when one team does it.",
+    )
     # Where the initiative sits on the roadmap; the planner (or a leader) sets it.
     start_quarter = models.CharField(
         "planned start quarter",

@@ -13,7 +13,7 @@ from productorg.reports.selectors import (
     snapshot_diff,
 )
 from productorg.reports.tests.portfolio import portfolio_create
-from productorg.strategy.models import Milestone, Risk, StatusUpdate
+from productorg.strategy.models import Initiative, Milestone, Risk, StatusUpdate
 from productorg.strategy.selectors.mix import balance_dimensions
 
 
@@ -25,7 +25,16 @@ def test_the_default_scope_is_the_initiatives_spanning_several_teams(org):
     work = portfolio_create(org)
     snapshot = leadership_report_data(period=work.quarter, today=work.today)
     assert titles(snapshot) == ["Checkout revamp", "Search relevance"]
-    assert snapshot["scope"]["description"] == "Initiatives spanning several teams"
+    assert snapshot["scope"]["description"] == (
+        "Initiatives spanning several teams or marked leadership-level"
+    )
+
+
+def test_the_default_scope_takes_one_team_work_marked_leadership_level(org):
+    work = portfolio_create(org)
+    Initiative.objects.filter(title="One-click reorder").update(leadership_level=True)
+    snapshot = leadership_report_data(period=work.quarter, today=work.today)
+    assert titles(snapshot) == ["Checkout revamp", "One-click reorder", "Search relevance"]
 
 
 def test_every_initiative_appears_with_its_latest_status_milestones_and_open_risks(org):

@@ -123,6 +123,7 @@ class InitiativeData:
     category: str = Initiative._meta.get_field("category").default
     bucket: str = ""
     status: str = Initiative.Status.IDEA
+    leadership_level: bool = False
     value_estimate: Decimal = Decimal(0)
     objectives: list[Objective] = field(default_factory=list)
     start_quarter: str = ""
@@ -149,6 +150,7 @@ INITIATIVE_COLUMNS = [
     "category",
     "bucket",
     "status",
+    "leadership_level",
     "value_estimate",
     "start_quarter",
     "duration_quarters",
