@@ -26,6 +26,16 @@ CATEGORY_COLOURS = {
 }
 
 
+def _svg(*, width: float, height: float, css_class: str, label: str, body: str) -> SafeString:
+    """A chart's SVG element: scalable, an image to assistive technology, named by `label`
+    (escaped by the caller) in aria-label and <title>; `body` is the chart's own markup."""
+    return mark_safe(  # noqa: S308 - callers escape every text from outside
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" class="chart {css_class}" aria-label="{label}">'
+        f"<title>{label}</title>{body}</svg>"
+    )
+
+
 def category_share_bars(shares: Sequence[CategoryShare], *, width: int = 520) -> SafeString:
     """Horizontal bars of each work category's share of effort, labelled with % and weeks."""
     row_height, label_width, gap = 28, 220, 8
@@ -480,10 +490,12 @@ def plan_progress_chart(points: Sequence[ProgressPoint]) -> SafeString:
         f"Value of the best plan and the best bound over {last_time:.1f} seconds: "
         f"now {_progress_figure(final.objective)} and {_progress_figure(final.bound)}"
     )
-    return mark_safe(  # noqa: S308 - every text from outside is escaped above
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'role="img" class="chart plan-progress-chart" aria-label="{label}">'
-        f"<title>{label}</title>{''.join(parts)}</svg>"
+    return _svg(
+        width=WIDTH,
+        height=HEIGHT,
+        css_class="plan-progress-chart",
+        label=label,
+        body="".join(parts),
     )
 
 
@@ -532,10 +544,8 @@ def health_by_team_chart(rows: Sequence[dict], *, width: int = 640) -> SafeStrin
         )
     height = gap + len(rows) * (row_height + gap)
     label = escape(f"Initiatives by health in each of {len(rows)} teams")
-    return mark_safe(  # noqa: S308 - every text from outside is escaped above
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" class="chart health-by-team" aria-label="{label}">'
-        f"<title>{label}</title>{''.join(parts)}</svg>"
+    return _svg(
+        width=width, height=height, css_class="health-by-team", label=label, body="".join(parts)
     )
 
 
@@ -570,10 +580,8 @@ def key_results_chart(rows: Sequence[dict], *, width: int = 640) -> SafeString:
         )
     height = gap + len(rows) * (row_height + gap)
     label = escape(f"Progress of {len(rows)} key results from baseline to target")
-    return mark_safe(  # noqa: S308 - every text from outside is escaped above
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" class="chart key-results-chart" aria-label="{label}">'
-        f"<title>{label}</title>{''.join(parts)}</svg>"
+    return _svg(
+        width=width, height=height, css_class="key-results-chart", label=label, body="".join(parts)
     )
 
 
@@ -614,10 +622,12 @@ def rating_distribution_bar(counts: Sequence[int], *, label: str, width: int = 3
         )
     spread = ", ".join(f"{count} gave {rating}" for rating, count in enumerate(counts, start=1))
     title = escape(f"{label}: {spread}")
-    return mark_safe(  # noqa: S308 - the label is escaped, the rest are numbers
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend}" '
-        f'width="100%" role="img" class="chart rating-distribution" aria-label="{title}">'
-        f"<title>{title}</title>{''.join(parts)}</svg>"
+    return _svg(
+        width=width,
+        height=height + legend,
+        css_class="rating-distribution",
+        label=title,
+        body="".join(parts),
     )
 
 
@@ -708,8 +718,6 @@ def survey_trend_chart(
     title = escape(
         f"Mean rating from 1 to 5 over {len(rounds)} survey rounds; latest: " + ", ".join(described)
     )
-    return mark_safe(  # noqa: S308 - every text from outside is escaped above
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'role="img" class="chart survey-trend-chart" aria-label="{title}">'
-        f"<title>{title}</title>{''.join(parts)}</svg>"
+    return _svg(
+        width=WIDTH, height=height, css_class="survey-trend-chart", label=title, body="".join(parts)
     )
