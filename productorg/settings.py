@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "productorg.reports",
     "productorg.function",
     "productorg.function.surveys",
+    "productorg.interchange",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("productorg.reports.urls")),
     path("", include("productorg.function.urls")),
     path("", include("productorg.function.surveys.urls")),
+    path("", include("productorg.interchange.urls")),
     path("admin/", admin.site.urls),
 ]
 
