@@ -10,6 +10,9 @@ from __future__ import annotations
 from productorg.planning.engine.greedy import LEFT_OUT, Plan
 from productorg.planning.engine.prep import EPS, Compiled, name_of, weeks
 
+# Work that needs many teams names the first few that are full, not a paragraph of them.
+MAX_TEAMS_NAMED = 3
+
 
 def left_out_reasons(plan: Plan) -> dict[str, str]:
     """Initiative id -> the constraint that keeps it out of the plan."""
@@ -67,6 +70,9 @@ def _capacity_reason(
                 f"{c.team_names[t]} is full in every quarter it could start ({span}): it needs "
                 f"{weeks(need)} person-weeks a quarter, at most {weeks(most_left)} left"
             )
+        if len(parts) > MAX_TEAMS_NAMED:
+            more = len(parts) - MAX_TEAMS_NAMED
+            parts = [*parts[:MAX_TEAMS_NAMED], f"and {more} more team{'s' if more > 1 else ''}"]
         return "; ".join(parts)
     by_start = [
         f"{c.quarters[s]}: {', '.join(sorted({c.team_names[t] for t, _, _ in rows}))} full"
