@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from productorg.interchange.cli_backup import backup_command, restore_command
+from productorg.interchange.cli_export import export_command
 from productorg.planning.cli import plan_app
 from productorg.reports.cli import report_command
 
@@ -180,6 +182,9 @@ framework_app = typer.Typer(
 app.add_typer(framework_app, name="framework")
 app.add_typer(plan_app, name="plan")
 app.command(name="report")(report_command)
+app.command(name="export")(export_command)
+app.command(name="backup")(backup_command)
+app.command(name="restore")(restore_command)
 
 
 @framework_app.command("export")

@@ -1,4 +1,6 @@
 from __future__ import annotations
 
+from productorg.interchange import views
+
 app_name = "interchange"
-urlpatterns: list = []
+urlpatterns: list = [*views.urlpatterns]
