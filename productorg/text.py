@@ -1,9 +1,12 @@
-"""Markdown that people write, rendered inert: the one way user text becomes HTML.
+"""User text made inert: Markdown rendered to safe HTML (the one way user text becomes HTML),
+and spreadsheet cells that would run as formulas.
 
 Registered as a template builtin, so every template can say `{{ note.text|markdown }}`.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import markdown as markdown_lib
 import nh3
@@ -32,3 +35,14 @@ def render_markdown(text: str | None) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 (ammonia) just above
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, with a leading `'`; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from productorg.interchange.selectors import Export
+from productorg.text import neutralised
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -27,19 +28,11 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 # Excel refuses a workbook with a longer cell; longer text is cut with a note (CSV and JSON
 # carry it whole).
 XLSX_MAX_CELL = 32_767
 XLSX_TRUNCATED = "… (cut: the full text is in the CSV and JSON exports)"
-
-
-def neutralised(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, with a leading `'`; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class _Line:

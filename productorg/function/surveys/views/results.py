@@ -15,6 +15,7 @@ from productorg.function.surveys import selectors
 from productorg.function.surveys.models import MIN_ANSWERS
 from productorg.function.surveys.views.common import results_readers_only, survey_or_404
 from productorg.reports import charts
+from productorg.text import neutralised
 
 
 @results_readers_only
@@ -55,13 +56,8 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
     writer = csv.writer(response)
     writer.writerow(selectors.CSV_HEADER)
-    # A spreadsheet runs a cell that starts with = + - or @ as a formula: quote such text.
-    writer.writerows(tuple(_cell(value) for value in row) for row in rows)
+    writer.writerows(tuple(neutralised(value) for value in row) for row in rows)
     return response
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 urlpatterns = [
