@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "productorg.function",
     "productorg.function.surveys",
     "productorg.interchange",
+    "productorg.api",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("productorg.function.urls")),
     path("", include("productorg.function.surveys.urls")),
     path("", include("productorg.interchange.urls")),
+    path("api/v1/", include("productorg.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

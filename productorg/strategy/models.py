@@ -71,6 +71,28 @@ class Health(models.TextChoices):
     RED = "red", "Red"
 
 
+class Tag(models.Model):
+    """A free label on initiatives (Jira and Linear labels arrive as tags)."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportSource(models.TextChoices):
+    """Where an imported initiative came from; with its key it finds the row on re-import."""
+
+    JIRA = "jira", "Jira"
+    LINEAR = "linear", "Linear"
+    PRODUCTBOARD = "productboard", "Productboard"
+    AHA = "aha", "Aha!"
+    CSV = "csv", "CSV or XLSX"
+
+
 class Initiative(models.Model):
     """A piece of product work owned by one team."""
 
@@ -159,6 +181,11 @@ class Initiative(models.Model):
     job_size = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Relative (WSJF)."
     )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="initiatives")
+    # The issue an import made this from (e.g. jira / "PROJ-12"): re-importing the same
+    # export updates this row instead of creating a twin.
+    source = models.CharField(max_length=16, choices=ImportSource.choices, blank=True)
+    source_key = models.CharField(max_length=100, blank=True)
     # Optimistic locking: a save names the version it started from (see services).
     version = models.PositiveIntegerField(default=1)
     # A form's one-time token, so a double-clicked submit creates one initiative.
@@ -192,6 +219,11 @@ class Initiative(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(health__in=Health.values), name="initiative_health_known"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_key"],
+                condition=~Q(source_key=""),
+                name="initiative_one_per_source_key",
             ),
         ]
         indexes = [

@@ -1,0 +1,352 @@
+"""Reading the tables that real exports are: CSV in whatever shape a tool wrote it, or XLSX.
+
+A table is read as a stream of rows, each with the line it starts on, so a 50,000-row export
+never sits in memory whole and every problem can name its line. Columns are found by name,
+case-insensitively and with spacing normalised, never by position: vendors reorder and
+re-spell their headers between releases, and repeat some (Labels, Components, Sprint).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO
+
+# A Jira description or a Linear comment can exceed the csv module's 128 KiB default.
+csv.field_size_limit(64 * 1024 * 1024)
+
+_SNIFF_BYTES = 64 * 1024
+_CHUNK = 1024 * 1024
+_DELIMITERS = ",;\t"
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a table; the message says why, for the person importing."""
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def column_key(name: str) -> str:
+    """How a column name is compared: case, surrounding and repeated spaces do not count."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Header:
+    """The column names of a table as the file spells them, repeats included."""
+
+    names: tuple[str, ...]
+    _positions: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, names: list[str]) -> Header:
+        positions: dict[str, list[int]] = {}
+        for position, name in enumerate(names):
+            if name.strip():
+                positions.setdefault(column_key(name), []).append(position)
+        return cls(
+            names=tuple(name.strip() for name in names),
+            _positions={key: tuple(found) for key, found in positions.items()},
+        )
+
+    def positions(self, *spellings: str) -> tuple[int, ...]:
+        """Every column named by any of the spellings, in file order."""
+        found: list[int] = []
+        for spelling in spellings:
+            found.extend(self._positions.get(column_key(spelling), ()))
+        return tuple(sorted(found))
+
+    def has(self, *spellings: str) -> bool:
+        return bool(self.positions(*spellings))
+
+    def missing(self, *required: tuple[str, ...] | str) -> list[str]:
+        """The required columns (each a name or a tuple of accepted spellings) not present."""
+        absent = []
+        for spellings in required:
+            names = (spellings,) if isinstance(spellings, str) else spellings
+            if not self.has(*names):
+                absent.append(names[0])
+        return absent
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of the table: its cells and the physical line it starts on (header = 1)."""
+
+    line: int
+    cells: tuple[str, ...]
+    header: Header
+
+    def first(self, *spellings: str) -> str:
+        """The first non-empty value among the columns so named, stripped; "" if none."""
+        for position in self.header.positions(*spellings):
+            if position < len(self.cells):
+                value = self.cells[position].strip()
+                if value:
+                    return value
+        return ""
+
+    def every(self, *spellings: str) -> list[str]:
+        """All non-empty values of the columns so named (a repeated Labels column, say)."""
+        values = []
+        for position in self.header.positions(*spellings):
+            if position < len(self.cells):
+                value = self.cells[position].strip()
+                if value:
+                    values.append(value)
+        return values
+
+    def is_blank(self) -> bool:
+        return not any(cell.strip() for cell in self.cells)
+
+
+@dataclass
+class Table:
+    """An open table: its header, a one-pass iterator of rows, and how it was decoded."""
+
+    header: Header
+    rows: Iterator[Row]
+    kind: str  # "csv" or "xlsx"
+    encoding: str  # "utf-8", "windows-1252", "utf-16" or "xlsx"
+    size: int
+    notes: list[str]
+    _source: IO[bytes]
+
+    def position(self) -> int:
+        """Bytes read so far, for progress; the whole size once an XLSX sheet is loaded."""
+        if self.kind == "xlsx":
+            return self.size
+        try:
+            return min(self._source.tell(), self.size)
+        except (OSError, ValueError):
+            return 0
+
+
+def open_table(file: IO[bytes], *, name: str = "") -> Table:
+    """Open an export for reading: CSV (any common encoding and delimiter) or XLSX.
+
+    Raises ReadError for what is not a table: an empty or binary file, an old .xls, an
+    encoding that is neither UTF-8 nor Windows-1252.
+    """
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(0)
+    start = file.read(_SNIFF_BYTES)
+    file.seek(0)
+    if not start.strip():
+        raise ReadError("The file is empty.")
+    if start.startswith(b"PK\x03\x04"):
+        return _open_xlsx(file, size=size)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError(
+            "This is an old Excel .xls workbook; save it as .xlsx or CSV and import that."
+        )
+    encoding, notes = _encoding(file, start)
+    if b"\x00" in start and not encoding.startswith("utf-16"):
+        raise ReadError("This is a binary file, not a CSV or XLSX export.")
+    return _open_csv(file, encoding=encoding, notes=notes, size=size, name=name)
+
+
+def _encoding(file: IO[bytes], start: bytes) -> tuple[str, list[str]]:
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", []
+    # Check the whole file: a Windows-1252 é may first appear on row 40,000.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := file.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8-sig", []
+    except UnicodeDecodeError:
+        pass
+    finally:
+        file.seek(0)
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    try:
+        while chunk := file.read(_CHUNK):
+            decoder.decode(chunk)
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            "The file is neither UTF-8 nor Windows-1252 text; export it again as UTF-8 CSV."
+        ) from error
+    finally:
+        file.seek(0)
+    return "windows-1252", ["The file is not UTF-8; it was read as Windows-1252 (Excel's ANSI)."]
+
+
+def _delimiter(header_line: str) -> str:
+    # Excel in many European locales writes ";", and "Unicode text" exports use tabs; the
+    # header line decides, which csv.Sniffer gets wrong on long free-text rows.
+    counts = {delimiter: header_line.count(delimiter) for delimiter in _DELIMITERS}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _open_csv(file: IO[bytes], *, encoding: str, notes: list[str], size: int, name: str) -> Table:
+    text = io.TextIOWrapper(file, encoding=encoding, newline="")
+    first_line = text.readline()
+    text.seek(0)
+    reader = csv.reader(text, delimiter=_delimiter(first_line), strict=True)
+    try:
+        names = next(reader)
+    except csv.Error as error:
+        raise ReadError(f"Line 1: the header cannot be read ({error}).", line=1) from error
+    except StopIteration as error:
+        raise ReadError("The file is empty.") from error
+    header = Header.of(names)
+    if not header._positions:
+        raise ReadError("The first line holds no column names.", line=1)
+    return Table(
+        header=header,
+        rows=_csv_rows(reader, header),
+        kind="csv",
+        encoding=encoding.removesuffix("-sig"),
+        size=size,
+        notes=notes,
+        _source=file,
+    )
+
+
+def _csv_rows(reader, header: Header) -> Iterator[Row]:
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "end of data" in str(error) or "EOF" in str(error):
+                raise ReadError(
+                    f"Line {start}: a quoted field is never closed; the file looks truncated.",
+                    line=start,
+                ) from error
+            raise ReadError(f"Line {start}: {error}.", line=start) from error
+        line = reader.line_num
+        row = Row(line=start, cells=tuple(cells), header=header)
+        if not row.is_blank():
+            yield row
+
+
+def _open_xlsx(file: IO[bytes], *, size: int) -> Table:
+    # Imported here: openpyxl is only needed for workbooks.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ReadError(
+            "This is a ZIP file but not a readable XLSX workbook (is it truncated?)."
+        ) from error
+    sheet = workbook.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    try:
+        names = [_cell_text(value) for value in next(values)]
+    except StopIteration as error:
+        raise ReadError("The workbook's first sheet is empty.") from error
+    header = Header.of(names)
+    if not header._positions:
+        raise ReadError("The first row of the first sheet holds no column names.", line=1)
+    notes = []
+    if len(workbook.worksheets) > 1:
+        notes.append(f"Read the first sheet, {sheet.title!r}; the workbook has others.")
+    return Table(
+        header=header,
+        rows=_xlsx_rows(values, header),
+        kind="xlsx",
+        encoding="xlsx",
+        size=size,
+        notes=notes,
+        _source=file,
+    )
+
+
+def _xlsx_rows(values, header: Header) -> Iterator[Row]:
+    for line, cells in enumerate(values, start=2):
+        row = Row(line=line, cells=tuple(_cell_text(value) for value in cells), header=header)
+        if not row.is_blank():
+            yield row
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# Dates as exports write them. Jira follows the instance's locale settings; these are its
+# defaults (12/Mar/24 9:41 AM) and the ISO forms the others use. Day-first and month-first
+# numeric dates (03/04/2024) are ambiguous and refused rather than guessed.
+_DATE_FORMATS = (
+    "%d/%b/%y %I:%M %p",
+    "%d/%b/%y %H:%M",
+    "%d/%b/%y",
+    "%d/%b/%Y %I:%M %p",
+    "%d/%b/%Y %H:%M",
+    "%d/%b/%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%d-%b-%Y",
+    "%Y/%m/%d",
+)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date from an export cell; None when the cell is empty.
+
+    Raises ValueError naming the text when it is not a date this reader knows.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if _ISO.match(text):
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError as error:
+            raise ValueError(f"{text!r} is not a valid date") from error
+    for date_format in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, date_format).date()  # noqa: DTZ007 (date only)
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (expected e.g. 2024-03-12 or 12/Mar/24 9:41 AM)")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A non-negative number from an export cell (3, 2.5, "1,5"); None when empty."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    # "2,5" is a decimal comma; "1,250.5" has a thousands separator.
+    decimal_comma = text.count(",") == 1 and "." not in text
+    text = text.replace(",", "." if decimal_comma else "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError(f"{text!r} is not a number") from error
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{text!r} is not a number of zero or more")
+    return number
+
+
+def strip_formula_guard(text: str) -> str:
+    """Drop the ' a tool put before formula-like text (Linear writes '=SUM as "'=SUM")."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
