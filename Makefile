@@ -43,7 +43,8 @@ test-postgres: $(BIN)/productorg
 	@test -n "$(DATABASE_URL)" || (echo "set DATABASE_URL=postgres://..." && exit 2)
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-# Every benchmark; or one with its options: make bench BENCH="load --users 50 --seconds 60".
+# Every benchmark; or one with its options:
+# make bench BENCH="load --users 50 --seconds 60".
 bench: $(BIN)/productorg
 	$(BIN)/python -m bench $(BENCH)
 

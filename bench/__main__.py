@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import load, pages, plan, ranking, report, sqlite_concurrency
+from bench import imports, load, pages, plan, ranking, report, sqlite_concurrency
 
 BENCHMARKS = {
     "sqlite_concurrency": sqlite_concurrency.main,
@@ -14,6 +14,7 @@ BENCHMARKS = {
     "load": load.main,
     "plan": plan.main,
     "report": report.main,
+    "imports": imports.main,
 }
 
 
@@ -33,6 +34,8 @@ def main(argv: list[str]) -> int:
     statuses.append(plan.main(["--sizes", "S"]))
     print()
     statuses.append(report.main([]))
+    print()
+    statuses.append(imports.main([]))
     return max(statuses)
 
 

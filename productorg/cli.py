@@ -11,6 +11,7 @@ import typer
 
 from productorg.interchange.cli_backup import backup_command, restore_command
 from productorg.interchange.cli_export import export_command
+from productorg.interchange.cli_import import import_app
 from productorg.planning.cli import plan_app
 from productorg.reports.cli import report_command
 
@@ -181,6 +182,7 @@ framework_app = typer.Typer(
 )
 app.add_typer(framework_app, name="framework")
 app.add_typer(plan_app, name="plan")
+app.add_typer(import_app, name="import")
 app.command(name="report")(report_command)
 app.command(name="export")(export_command)
 app.command(name="backup")(backup_command)

@@ -292,6 +292,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ProductOrg <productorg@localhost>")
 
 # The alignment check calls work in progress stale after this many days without a status update.
+# Uploads through the import page; the CLI (`productorg import`) has no limit.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 20)
+if not 1 <= IMPORT_MAX_UPLOAD_MB <= 2048:
+    raise ImproperlyConfigured("IMPORT_MAX_UPLOAD_MB must be between 1 and 2048")
+# Where an uploaded export waits between its dry run and the confirmed import.
+IMPORT_DIR = VAR_DIR / "imports"
+
 STALE_UPDATE_DAYS = env_int("STALE_UPDATE_DAYS", 14)
 if not 1 <= STALE_UPDATE_DAYS <= 365:
     raise ImproperlyConfigured("STALE_UPDATE_DAYS must be between 1 and 365")

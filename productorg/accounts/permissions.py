@@ -241,3 +241,13 @@ def can_see_reports(user: User) -> bool:
 def can_write_reports(user: User) -> bool:
     """Leaders make leadership reports."""
     return role_of(user) == Role.LEADER
+
+
+def can_import_initiatives(user: User) -> bool:
+    """Leaders import initiatives from Jira, Linear and other tools' exports."""
+    return role_of(user) == Role.LEADER
+
+
+def can_import_people(user: User) -> bool:
+    """Admins import people and teams: they run users and the org's records."""
+    return role_of(user) == Role.ADMIN

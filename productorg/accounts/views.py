@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from productorg.accounts.forms import LoginForm
+from productorg.accounts import selectors, services
+from productorg.accounts.forms import ApiTokenForm, LoginForm
+
+# The session key that carries a new token's secret to exactly one render of the profile.
+NEW_TOKEN_SESSION_KEY = "api_token_new_secret"  # noqa: S105 (a key name)
 
 
 class LoginView(auth_views.LoginView):
@@ -38,3 +46,49 @@ def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         },
         status=429,
     )
+
+
+# never_cache: the page may carry a new token's secret, which no cache may keep.
+@never_cache
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's own page: who they are, password, and their personal API tokens."""
+    return _profile_page(request, ApiTokenForm())
+
+
+def _profile_page(request: HttpRequest, form: ApiTokenForm, status: int = 200) -> HttpResponse:
+    # Popped, not read: the secret is shown on this one render and never again.
+    new_secret = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_of(user=request.user),
+            "new_secret": new_secret,
+            "api_base": request.build_absolute_uri(reverse("api:api-root")),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, form, status=400)
+    created = services.api_token_create(user=request.user, **form.cleaned_data)
+    request.session[NEW_TOKEN_SESSION_KEY] = created.secret
+    return redirect("accounts:profile")
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.api_token_of(user=request.user, token_id=token_id)
+    if token is None:
+        raise Http404
+    services.api_token_revoke(token=token)
+    messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("accounts:profile"))
+    return redirect("accounts:profile")

@@ -77,6 +77,7 @@ class ImportRun(models.Model):
     """One upload through the page: read and checked in the background, applied on confirm."""
 
     class Status(models.TextChoices):
+        COLUMNS = "columns", "Choosing columns"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         CHECKED = "checked", "Checked (dry run)"

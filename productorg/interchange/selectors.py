@@ -1,4 +1,4 @@
-"""Rows to export: initiatives, objectives, the roadmap and a scenario's plan.
+"""Rows to export: initiatives, objectives, the roadmap and a scenario's plan; import runs.
 
 Each export is a header and an iterator of rows, read through the strategy and planning
 selectors so the same permission rules apply as on the pages. Rows hold plain values (str,
@@ -15,8 +15,17 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch
 
 from productorg.accounts import permissions
+from productorg.interchange.importers.reading import open_table
+from productorg.interchange.models import ImportRun, ImportTarget
 from productorg.planning.models import PlanRun, Scenario
-from productorg.strategy.models import Dependency, Initiative, KeyResult, Objective
+from productorg.strategy.models import (
+    Dependency,
+    ImportSource,
+    Initiative,
+    KeyResult,
+    Objective,
+    Tag,
+)
 from productorg.strategy.periods import quarter_add
 from productorg.strategy.selectors import portfolio
 from productorg.strategy.selectors.roadmap import CATEGORY_LABELS, HEALTH_LABELS, STATUS_LABELS
@@ -66,6 +75,9 @@ INITIATIVE_COLUMNS = [
     "objectives",
     "dependencies",
     "deadline",
+    "tags",
+    "source",
+    "source key",
 ]
 
 
@@ -83,6 +95,7 @@ def initiatives_export(*, user: User) -> Export:
                 .only("initiative", "depends_on__title")
                 .order_by("depends_on__title"),
             ),
+            Prefetch("tags", queryset=Tag.objects.order_by("name")),
         )
         .order_by("title", "pk")
     )
@@ -108,6 +121,9 @@ def _initiative_rows(initiatives) -> Iterator[list[Any]]:
             "; ".join(objective.title for objective in initiative.objectives.all()),
             "; ".join(link.depends_on.title for link in initiative.dependencies.all()),
             plain(initiative.deadline),
+            "; ".join(tag.name for tag in initiative.tags.all()),
+            initiative.get_source_display() if initiative.source else None,
+            initiative.source_key or None,
         ]
 
 
@@ -259,3 +275,58 @@ def portfolio_export(*, kind: str, user: User) -> Export:
         "roadmap": roadmap_export,
     }
     return readers[kind](user=user)
+
+
+@dataclass(frozen=True)
+class ImportChoice:
+    """A source the user may import from, and what its rows may become."""
+
+    source: str
+    label: str
+    targets: tuple[str, ...]
+    blurb: str
+
+
+_BLURBS = {
+    "jira": "Export CSV (all fields): epics become initiatives, stories add their points.",
+    "linear": "Linear's CSV export: issues become initiatives, Blocked by becomes dependencies.",
+    "productboard": "A features export; you choose which column fills which field.",
+    "aha": "A features export (CSV or XLSX); you choose which column fills which field.",
+    "csv": "Any CSV or XLSX of initiatives, people or teams, with a column-mapping step.",
+}
+
+
+def import_choices(*, user: User) -> list[ImportChoice]:
+    """The sources offered to this user: initiatives for leaders, people and teams for admins."""
+
+    initiatives = permissions.can_import_initiatives(user)
+    people = permissions.can_import_people(user)
+    choices = []
+    for source in ImportSource:
+        targets: list[str] = []
+        if initiatives:
+            targets.append(ImportTarget.INITIATIVES)
+        if people and source == ImportSource.CSV:
+            targets += [ImportTarget.PEOPLE, ImportTarget.TEAMS]
+        if targets:
+            choices.append(ImportChoice(source, source.label, tuple(targets), _BLURBS[source]))
+    return choices
+
+
+def import_run_for(*, user: User, import_run_id: int) -> ImportRun | None:
+    """An import run of this user's; another user's run is not there for them (None)."""
+
+    return ImportRun.objects.filter(pk=import_run_id, requested_by=user).first()
+
+
+def import_runs_recent(*, user: User, limit: int = 10) -> list[ImportRun]:
+    """This user's latest import runs, without their (possibly large) reports."""
+
+    return list(ImportRun.objects.filter(requested_by=user).defer("report", "options")[:limit])
+
+
+def import_run_columns(*, import_run: ImportRun) -> list[str]:
+    """The column names of the run's uploaded file, for the mapping step (ReadError if none)."""
+    with open(import_run.stored_file, "rb") as file:
+        table = open_table(file, name=import_run.filename)
+        return list(dict.fromkeys(name for name in table.header.names if name))

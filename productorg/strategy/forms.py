@@ -31,6 +31,7 @@ class InitiativeFilterForm(forms.Form):
         required=False,
     )
     objective = forms.ModelChoiceField(queryset=Objective.objects.all(), required=False)
+    tag = forms.CharField(required=False, max_length=100)
 
     def filters(self) -> dict:
         """The valid filters as selector keyword arguments; invalid ones are left out."""
@@ -44,6 +45,7 @@ class InitiativeFilterForm(forms.Form):
             "health": data.get("health") or None,
             "owner_id": data["owner"].pk if data.get("owner") else None,
             "objective_id": data["objective"].pk if data.get("objective") else None,
+            "tag": (data.get("tag") or "").strip(),
         }
 
     def ignored(self) -> list[str]:

@@ -36,13 +36,6 @@ def leaders_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return guarded
 
 
-def htmx_partial(request: HttpRequest, page: str, partial: str) -> str:
-    """The page, or only its swappable region for an htmx request that is not boosted."""
-    if request.htmx and not request.htmx.boosted:
-        return f"{page}#{partial}"
-    return page
-
-
 class DocumentKindConverter:
     """`charter` or `vision` in a URL; any other word does not match (a 404)."""
 

@@ -12,7 +12,8 @@ from productorg.accounts.permissions import can_change_function
 from productorg.function import selectors, services
 from productorg.function.forms import BacklogFilterForm, ImprovementForm
 from productorg.function.models import Improvement
-from productorg.function.views.common import htmx_partial, leaders_only, readers_only
+from productorg.function.views.common import leaders_only, readers_only
+from productorg.pages import htmx_partial
 
 BACKLOG = "function/improvement_list.html"
 FORM = "function/improvement_form.html"

@@ -151,9 +151,11 @@ def open_table(file: IO[bytes], *, name: str = "") -> Table:
         raise ReadError(
             "This is an old Excel .xls workbook; save it as .xlsx or CSV and import that."
         )
-    encoding, notes = _encoding(file, start)
-    if b"\x00" in start and not encoding.startswith("utf-16"):
+    # NUL bytes mean binary unless the file says it is UTF-16; checked before decoding,
+    # which would otherwise blame the encoding.
+    if b"\x00" in start and not start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ReadError("This is a binary file, not a CSV or XLSX export.")
+    encoding, notes = _encoding(file, start)
     return _open_csv(file, encoding=encoding, notes=notes, size=size, name=name)
 
 
@@ -208,7 +210,7 @@ def _open_csv(file: IO[bytes], *, encoding: str, notes: list[str], size: int, na
         raise ReadError("The first line holds no column names.", line=1)
     return Table(
         header=header,
-        rows=_csv_rows(reader, header),
+        rows=_csv_rows(reader, header, text),
         kind="csv",
         encoding=encoding.removesuffix("-sig"),
         size=size,
@@ -217,7 +219,16 @@ def _open_csv(file: IO[bytes], *, encoding: str, notes: list[str], size: int, na
     )
 
 
-def _csv_rows(reader, header: Header) -> Iterator[Row]:
+def _csv_rows(reader, header: Header, text: io.TextIOWrapper) -> Iterator[Row]:
+    try:
+        yield from _csv_records(reader, header)
+    finally:
+        # Without this, the wrapper closes the caller's file once the rows are read (when
+        # it is garbage-collected), and position() and the caller's own use of it break.
+        text.detach()
+
+
+def _csv_records(reader, header: Header) -> Iterator[Row]:
     line = reader.line_num
     while True:
         start = line + 1

@@ -16,6 +16,16 @@ class Action(StrEnum):
     SKIP = "skip"
     ERROR = "error"
 
+    @property
+    def label(self) -> str:
+        return {
+            "create": "Create",
+            "update": "Update",
+            "unchanged": "Unchanged",
+            "skip": "Skip",
+            "error": "Error",
+        }[self.value]
+
 
 @dataclass
 class RowOutcome:

@@ -22,6 +22,7 @@ from productorg.people.selectors.growth import (
     growth_overview,
     growth_plan_detail,
     growth_plan_open,
+    growth_plans_readable,
 )
 from productorg.people.selectors.one_on_ones import (
     OVERDUE_GRACE_DAYS,
@@ -76,6 +77,7 @@ __all__ = [
     "GrowthPlanView",
     "assessment_detail",
     "assessments_readable",
+    "growth_plans_readable",
     "feedback_page",
     "feedback_readable",
     "growth_overview",

@@ -78,6 +78,12 @@ def assessments_readable(*, user: User) -> QuerySet[Assessment]:
     )
 
 
+def growth_plans_readable(*, user: User) -> QuerySet[GrowthPlan]:
+    """Growth plans the user may read: their own and those of people whose growth they read."""
+    readable = permissions.growth_readable_person_ids(user)
+    return GrowthPlan.objects.filter(person_id__in=readable)
+
+
 @dataclass(frozen=True)
 class AssessmentRow:
     """One competency of an assessment: its expectation at the assessed level and its rating."""

@@ -32,10 +32,3 @@ def run_or_404(scenario: Scenario, run_id: int) -> PlanRun:
     return get_object_or_404(
         PlanRun.objects.select_related("scenario"), pk=run_id, scenario=scenario
     )
-
-
-def htmx_partial(request: HttpRequest, page: str, partial: str) -> str:
-    """The page, or only its swappable region for an htmx request that is not boosted."""
-    if request.htmx and not request.htmx.boosted:
-        return f"{page}#{partial}"
-    return page

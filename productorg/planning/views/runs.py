@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
+from productorg.pages import htmx_partial
 from productorg.planning import selectors, services
 from productorg.planning.engine.model import result_from_dict
 from productorg.planning.forms import CopyForm
 from productorg.planning.models import PlanRun, Scenario
 from productorg.planning.views import display
 from productorg.planning.views.common import (
-    htmx_partial,
     planner_only,
     run_or_404,
     scenario_or_404,

@@ -69,6 +69,7 @@ def initiatives_filtered(
     health: str | None = None,
     owner_id: int | None = None,
     objective_id: int | None = None,
+    tag: str = "",
     search: str = "",
 ) -> QuerySet[Initiative]:
     """The initiatives list: each filter given narrows it; the search matches titles."""
@@ -85,6 +86,8 @@ def initiatives_filtered(
         initiatives = initiatives.filter(owner_id=owner_id)
     if objective_id is not None:
         initiatives = initiatives.filter(objectives=objective_id)
+    if tag:
+        initiatives = initiatives.filter(tags__name__iexact=tag)
     if search:
         initiatives = initiatives.filter(title__icontains=search)
     return initiatives.order_by("title", "pk")
@@ -111,6 +114,7 @@ def initiative_detail(*, user: User, initiative_id: int) -> Initiative | None:
             Prefetch("team_efforts", queryset=InitiativeEffort.objects.select_related("team")),
             "milestones",
             "risks",
+            "tags",
         )
         .filter(pk=initiative_id)
         .first()

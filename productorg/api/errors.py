@@ -1,0 +1,100 @@
+"""How the API answers a refusal: JSON {"detail": "...", "field": "..."} with a 4xx status.
+
+Services raise their own domain exceptions; this is the one place that maps them to statuses,
+so every endpoint answers the same refusal the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja.errors import AuthenticationError
+
+from productorg.accounts.services import ApiTokenRejected
+from productorg.people.services.growth import (
+    AssessmentLocked,
+    GrowthError,
+    GrowthNotAllowed,
+    StaleGrowthPlan,
+)
+from productorg.people.services.one_on_ones import OneOnOneNotFound
+from productorg.planning.services import PlanningError, PlanRunActive
+from productorg.strategy.services.editing import EditingError, EditingNotAllowed, StaleEdit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.http import HttpRequest, HttpResponse
+    from ninja import NinjaAPI
+
+NOT_FOUND = "Not found."
+UNAUTHENTICATED = (
+    "Authentication required: send 'Authorization: Bearer <token>' with a personal API token "
+    "(made on your profile page), or sign in."
+)
+
+
+class ApiInputError(Exception):
+    """Input that passed the schema but names nothing (an unknown id, say): a 400."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _body(detail: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"detail": detail, **({"field": field} if field else {}), **extra}
+
+
+def _django_validation(error: DjangoValidationError) -> dict[str, Any]:
+    """The first message of a model or service ValidationError, naming its field."""
+    if hasattr(error, "error_dict"):
+        field, errors = next(iter(error.message_dict.items()))
+        return _body(errors[0], None if field == "__all__" else field)
+    return _body(error.messages[0])
+
+
+def _stale_body(error: StaleEdit | StaleGrowthPlan) -> dict[str, Any]:
+    return _body(error.message, current_version=error.current.version)
+
+
+# Most specific first does not matter: ninja picks the handler of the nearest class in the MRO.
+def _handlers() -> dict[type[Exception], tuple[int | None, Callable[[Any], dict[str, Any]]]]:
+    return {
+        ApiTokenRejected: (None, lambda error: _body(error.message)),
+        AuthenticationError: (401, lambda error: _body(UNAUTHENTICATED)),
+        Http404: (404, lambda error: _body(NOT_FOUND)),
+        ObjectDoesNotExist: (404, lambda error: _body(NOT_FOUND)),
+        OneOnOneNotFound: (404, lambda error: _body(NOT_FOUND)),
+        ApiInputError: (400, lambda error: _body(error.message, error.field)),
+        DjangoValidationError: (400, _django_validation),
+        EditingError: (400, lambda error: _body(error.message, error.field)),
+        EditingNotAllowed: (403, lambda error: _body(error.message)),
+        StaleEdit: (409, _stale_body),
+        GrowthError: (400, lambda error: _body(error.message, error.field)),
+        GrowthNotAllowed: (403, lambda error: _body(error.message, error.field)),
+        AssessmentLocked: (409, lambda error: _body(error.message)),
+        StaleGrowthPlan: (409, _stale_body),
+        PlanningError: (400, lambda error: _body(error.message, error.field)),
+        PlanRunActive: (409, lambda error: _body(error.message)),
+    }
+
+
+def exception_handlers_add(api: NinjaAPI) -> None:
+    """Answer each domain refusal with its status and a JSON reason."""
+    for exception, (status, body) in _handlers().items():
+
+        def handle(
+            request: HttpRequest,
+            error: Exception,
+            status: int | None = status,
+            body: Callable[[Any], dict[str, Any]] = body,
+        ) -> HttpResponse:
+            code = status if status is not None else error.status  # type: ignore[attr-defined]
+            return api.create_response(request, body(error), status=code)
+
+        api.add_exception_handler(exception, handle)

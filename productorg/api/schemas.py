@@ -1,0 +1,633 @@
+"""The JSON shapes of the API: what comes in (validated at the edge) and what goes out.
+
+Inputs are bounded like the model fields they end in, so nothing the database would refuse
+(an over-long string, a number out of its column's range, a NUL character PostgreSQL cannot
+store) gets past the edge: it is a 422 naming the field, never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from ninja import Schema
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from productorg.accounts.models import ApiToken
+from productorg.people.models import Assessment, GrowthPlan, OneOnOne
+from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun
+from productorg.strategy.models import Bucket, Health, InitiativeStatus, WorkCategory
+
+# PostgreSQL integer columns end here; a bigger id can name nothing.
+MAX_ID = 2**31 - 1
+# NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    if _UNSTORABLE.search(value):
+        raise PydanticCustomError(
+            "unstorable_text", "Text must not contain NUL characters or lone surrogates."
+        )
+    return value
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    """A string bounded like its model field, refusing characters the database cannot store."""
+    return Annotated[
+        str,
+        StringConstraints(max_length=max_length, min_length=min_length),
+        AfterValidator(_storable),
+    ]
+
+
+def _decimal(max_digits: int, decimal_places: int, ge: int | None = None) -> Any:
+    """A number that fits a DecimalField(max_digits, decimal_places)."""
+    return Annotated[Decimal, Field(max_digits=max_digits, decimal_places=decimal_places, ge=ge)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Title = _text(200, 1)
+Name = _text(128)
+LongText = _text(20_000)
+ReportText = _text(4000)
+SearchText = _text(200)
+Quarter = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
+Period = Annotated[str, Field(pattern=r"^\d{4}(-(Q[1-4]|H[12]))?$")]
+Percent = Annotated[int, Field(ge=0, le=100)]
+Score = Annotated[int, Field(ge=0, le=100)]
+# Django's PositiveIntegerField on PostgreSQL.
+Count = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+Category = Literal[tuple(WorkCategory.values)]
+BucketValue = Literal[("", *Bucket.values)]
+Status = Literal[tuple(InitiativeStatus.values)]
+HealthValue = Literal[tuple(Health.values)]
+Cadence = Literal[tuple(OneOnOne.Cadence.values)]
+AssessmentKind = Literal[tuple(Assessment.Kind.values)]
+AssessmentStatus = Literal[tuple(Assessment.Status.values)]
+GrowthPlanStatus = Literal[tuple(GrowthPlan.Status.values)]
+RunStatus = Literal[tuple(PlanRun.Status.values)]
+TokenScope = Literal[tuple(ApiToken.Scope.values)]
+
+
+class Error(Schema):
+    """Every refusal: `detail` says why (a list of field errors for a 422), `field` names the
+    input at fault when one is."""
+
+    detail: str | list[dict[str, Any]]
+    field: str | None = None
+
+
+class Conflict(Error):
+    """A save based on an old version: the version to base the next attempt on."""
+
+    current_version: int
+
+
+# Responses every operation may give besides its success.
+READ_ERRORS: dict[int, Any] = {401: Error, 404: Error, 422: Error}
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: Error, 403: Error}
+
+
+# Teams and people.
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    mission: str
+    product_area: str
+    product_manager_id: int | None
+    leader_id: int | None
+    capacity_per_quarter: Decimal
+    initiative_count: int | None = None
+
+
+class TeamFilters(Schema):
+    q: SearchText = Field("", description="Part of the team's name.")
+    product_area: SearchText = ""
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+    level: str = Field(..., description="The level's code, e.g. senior-pm.")
+    level_name: str
+    manager_id: int | None
+    active: bool
+    start_date: datetime.date | None
+
+    @staticmethod
+    def resolve_level(person: Any) -> str:
+        return person.level.code
+
+    @staticmethod
+    def resolve_level_name(person: Any) -> str:
+        return person.level.name
+
+
+class PeopleFilters(Schema):
+    q: SearchText = Field("", description="Part of the person's name.")
+    manager: Id | None = Field(None, description="Direct reports of this person.")
+    active: bool | None = None
+
+
+# Initiatives and status updates.
+
+
+class TeamEffortOut(Schema):
+    team_id: int
+    effort: Decimal
+
+
+class TeamEffortIn(Schema):
+    team_id: Id | None = Field(None, description="Empty: the initiative's owning team.")
+    effort: _decimal(8, 1, ge=0) = Field(..., le=Decimal("99999.9"))
+
+
+class InitiativeOut(Schema):
+    id: int
+    title: str
+    description: str
+    team_id: int | None
+    owner_id: int | None
+    category: str
+    bucket: str
+    status: str
+    health: str
+    leadership_level: bool
+    value_estimate: Decimal
+    effort_estimate: Decimal
+    start_quarter: str
+    duration_quarters: int
+    earliest_start: datetime.date | None
+    deadline: datetime.date | None
+    reach: int | None
+    impact: Decimal | None
+    confidence: int | None
+    ease: int | None
+    business_value: int | None
+    time_criticality: int | None
+    risk_reduction: int | None
+    job_size: int | None
+    objective_ids: list[int]
+    tags: list[str]
+    efforts: list[TeamEffortOut]
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_objective_ids(initiative: Any) -> list[int]:
+        return [objective.pk for objective in initiative.objectives.all()]
+
+    @staticmethod
+    def resolve_tags(initiative: Any) -> list[str]:
+        return [tag.name for tag in initiative.tags.all()]
+
+    @staticmethod
+    def resolve_efforts(initiative: Any) -> list[dict[str, Any]]:
+        return [
+            {"team_id": effort.team_id, "effort": effort.effort}
+            for effort in initiative.team_efforts.all()
+        ]
+
+
+class InitiativeFilters(Schema):
+    status: Status | None = None
+    category: Category | None = None
+    health: HealthValue | None = None
+    team: Id | None = None
+    owner: Id | None = None
+    objective: Id | None = None
+    tag: SearchText = Field("", description="The exact name of a tag.")
+    q: SearchText = Field("", description="Part of the title.")
+
+
+class InitiativeIn(Schema):
+    """A new initiative. Its effort is the sum of `efforts`; health comes from status updates."""
+
+    title: Title
+    team_id: Id | None = None
+    description: LongText = ""
+    owner_id: Id | None = None
+    category: Category = WorkCategory.FEATURE.value
+    bucket: BucketValue = ""
+    status: Status = InitiativeStatus.IDEA.value
+    leadership_level: bool = False
+    value_estimate: _decimal(10, 1, ge=0) = Decimal(0)
+    objective_ids: list[Id] = Field(default_factory=list, max_length=100)
+    start_quarter: Quarter | Literal[""] = ""
+    duration_quarters: int = Field(1, ge=1, le=8)
+    earliest_start: datetime.date | None = None
+    deadline: datetime.date | None = None
+    reach: Count | None = None
+    impact: _decimal(4, 2, ge=0) | None = Field(None, le=10)
+    confidence: Percent | None = None
+    ease: int | None = Field(None, ge=1, le=10)
+    business_value: Score | None = None
+    time_criticality: Score | None = None
+    risk_reduction: Score | None = None
+    job_size: Score | None = None
+    efforts: list[TeamEffortIn] = Field(default_factory=list, max_length=50)
+
+
+class InitiativePatch(Schema):
+    """Only the fields given change. `version` is the one the change is based on: a save
+    over a newer version is refused with 409."""
+
+    version: Count
+    # Defaults are never validated: a field left out stays unset, while an explicit null for
+    # a field that cannot be empty is refused.
+    title: Title = None
+    team_id: Id | None = None
+    description: LongText = None
+    owner_id: Id | None = None
+    category: Category = None
+    bucket: BucketValue = None
+    status: Status = None
+    leadership_level: bool = None
+    value_estimate: _decimal(10, 1, ge=0) = None
+    objective_ids: list[Id] = Field(None, max_length=100)
+    start_quarter: Quarter | Literal[""] = None
+    duration_quarters: int = Field(None, ge=1, le=8)
+    earliest_start: datetime.date | None = None
+    deadline: datetime.date | None = None
+    reach: Count | None = None
+    impact: _decimal(4, 2, ge=0) | None = Field(None, le=10)
+    confidence: Percent | None = None
+    ease: int | None = Field(None, ge=1, le=10)
+    business_value: Score | None = None
+    time_criticality: Score | None = None
+    risk_reduction: Score | None = None
+    job_size: Score | None = None
+    efforts: list[TeamEffortIn] = Field(None, max_length=50)
+
+
+class StatusUpdateOut(Schema):
+    id: int
+    initiative_id: int
+    author_id: int | None
+    date: datetime.date
+    health: str
+    progress: int
+    summary: str
+    risks: str
+    decisions_needed: str
+    created_at: datetime.datetime
+
+
+class StatusUpdateIn(Schema):
+    date: datetime.date
+    health: HealthValue
+    progress: Percent
+    summary: _text(4000, 1)
+    risks: ReportText = ""
+    decisions_needed: ReportText = ""
+
+
+# Objectives and key results.
+
+
+class KeyResultOut(Schema):
+    id: int
+    objective_id: int
+    metric: str
+    unit: str
+    baseline: Decimal
+    target: Decimal
+    current: Decimal | None
+    progress: float
+    updated_at: datetime.datetime
+
+
+class KeyResultIn(Schema):
+    """A key result of an objective; with `id`, the existing one it updates."""
+
+    id: Id | None = None
+    metric: Title
+    unit: _text(32) = ""
+    baseline: _decimal(14, 2)
+    target: _decimal(14, 2)
+    current: _decimal(14, 2) | None = None
+
+
+class KeyResultRecord(Schema):
+    current: _decimal(14, 2)
+
+
+class ObjectiveOut(Schema):
+    id: int
+    title: str
+    description: str
+    period: str
+    owner_id: int | None
+    parent_id: int | None
+    version: int
+    key_results: list[KeyResultOut]
+
+    @staticmethod
+    def resolve_key_results(objective: Any) -> list[Any]:
+        return list(objective.key_results.all())
+
+
+class ObjectiveFilters(Schema):
+    period: Period | None = None
+    parent: Id | None = None
+    owner: Id | None = None
+    q: SearchText = Field("", description="Part of the title.")
+
+
+class ObjectiveIn(Schema):
+    title: Title
+    period: Period
+    description: LongText = ""
+    owner_id: Id | None = None
+    parent_id: Id | None = None
+    key_results: list[KeyResultIn] = Field(default_factory=list, max_length=50)
+
+
+class ObjectivePatch(Schema):
+    """Only the fields given change; `key_results`, when given, is the whole new list."""
+
+    version: Count
+    title: Title = None
+    period: Period = None
+    description: LongText = None
+    owner_id: Id | None = None
+    parent_id: Id | None = None
+    key_results: list[KeyResultIn] = Field(None, max_length=50)
+
+
+# 1:1s. There is deliberately no private note anywhere here: it is for its author alone,
+# and the API never carries it.
+
+
+class OneOnOneOut(Schema):
+    id: int
+    manager_id: int
+    report_id: int
+    cadence: str
+    i_am_manager: bool
+    current: bool
+    last_held: datetime.date | None
+    next_date: datetime.date | None
+    next_meeting_id: int | None
+    overdue: bool
+
+
+class OneOnOneCadenceOut(Schema):
+    """A pair as a leader above it or an admin sees it: who, when and how often, no content."""
+
+    manager_id: int
+    report_id: int
+    cadence: str | None
+    last_held: datetime.date | None
+    meetings_last_90_days: int
+    overdue: bool
+    health: str
+
+
+class MeetingSummaryOut(Schema):
+    id: int
+    date: datetime.date
+    held: bool
+    agenda_count: int
+    action_count: int
+
+
+class ActionItemOut(Schema):
+    id: int
+    text: str
+    owner_id: int
+    raised_in_id: int | None
+    due_date: datetime.date | None
+    done: bool
+
+
+class OneOnOneDetailOut(OneOnOneOut):
+    meetings: list[MeetingSummaryOut]
+    open_action_items: list[ActionItemOut]
+
+
+class AgendaItemOut(Schema):
+    id: int
+    author_id: int
+    text: str
+    recurring: bool
+    discussed: bool
+
+
+class SharedNoteOut(Schema):
+    id: int
+    author_id: int
+    text: str
+    updated_at: datetime.datetime
+
+
+class MeetingOut(Schema):
+    id: int
+    one_on_one_id: int
+    date: datetime.date
+    held: bool
+    agenda_items: list[AgendaItemOut]
+    shared_notes: list[SharedNoteOut]
+    carried_over: list[ActionItemOut]
+    raised_here: list[ActionItemOut]
+
+
+class OneOnOneIn(Schema):
+    report_id: Id
+    cadence: Cadence = OneOnOne.Cadence.BIWEEKLY.value
+
+
+class MeetingIn(Schema):
+    date: datetime.date
+
+
+class AgendaItemIn(Schema):
+    text: _text(500, 1)
+    recurring: bool = False
+
+
+# Assessments and growth plans.
+
+
+def _level_code(source: Any, name: str) -> str:
+    """A level's code, from a model or from a summary's dict (a detail is built on one)."""
+    level = source[name] if isinstance(source, dict) else getattr(source, name)
+    return level if isinstance(level, str) else level.code
+
+
+class AssessmentOut(Schema):
+    id: int
+    person_id: int
+    author_id: int
+    kind: str
+    status: str
+    level: str
+    summary: str
+    created_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_level(assessment: Any) -> str:
+        return _level_code(assessment, "level")
+
+
+class RatingOut(Schema):
+    competency_id: int
+    competency: str
+    expectation: str
+    score: int | None
+    evidence: str
+
+
+class AssessmentDetailOut(AssessmentOut):
+    ratings: list[RatingOut]
+    average: float | None
+
+
+class AssessmentFilters(Schema):
+    person: Id | None = None
+    kind: AssessmentKind | None = None
+    status: AssessmentStatus | None = None
+
+
+class AssessmentIn(Schema):
+    """Start an assessment (or pick up the open draft): self, manager, or a peer's at the
+    direct manager's request."""
+
+    person_id: Id
+    kind: AssessmentKind
+    peer_id: Id | None = None
+
+
+class GrowthActionOut(Schema):
+    id: int
+    title: str
+    due_date: datetime.date | None
+    done: bool
+
+
+class GrowthGoalOut(Schema):
+    id: int
+    title: str
+    description: str
+    status: str
+    competency_id: int | None
+    actions: list[GrowthActionOut]
+
+
+class GrowthPlanOut(Schema):
+    id: int
+    person_id: int
+    target_level: str
+    status: str
+    summary: str
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_target_level(plan: Any) -> str:
+        return _level_code(plan, "target_level")
+
+
+class GrowthPlanDetailOut(GrowthPlanOut):
+    goals: list[GrowthGoalOut]
+    progress_percent: int
+
+
+class GrowthPlanFilters(Schema):
+    person: Id | None = None
+    status: GrowthPlanStatus | None = None
+
+
+class GrowthPlanIn(Schema):
+    person_id: Id
+    target_level: _text(32, 1) = Field(..., description="A level's code, e.g. senior-pm.")
+    summary: LongText = ""
+
+
+class GrowthPlanPatch(Schema):
+    version: Count
+    target_level: _text(32, 1) = None
+    status: GrowthPlanStatus = None
+    summary: LongText = None
+
+
+# Scenarios and plans.
+
+
+class PlanRunOut(Schema):
+    id: int
+    scenario_id: int
+    status: str
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    error: str
+    applied_at: datetime.datetime | None
+
+
+class PlanResultOut(Schema):
+    """What the planner found: the plan, how good it provably is, why the rest is out."""
+
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    starts: dict[str, str]
+    left_out: dict[str, str]
+    mix: dict[str, float]
+    greedy_objective: float
+    conflicts: list[str]
+    elapsed_s: float
+    stopped: bool
+
+
+class PlanRunDetailOut(PlanRunOut):
+    result: PlanResultOut | None
+
+
+class ScenarioOut(Schema):
+    id: int
+    name: str
+    description: str
+    first_quarter: str
+    quarters: int
+    discount_rate: Decimal
+    time_limit_s: int
+    copied_from_id: int | None
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    latest_run: PlanRunOut | None = None
+
+
+class ScenarioIn(Schema):
+    name: _text(120, 1)
+    description: LongText = ""
+    first_quarter: Quarter
+    quarters: int = Field(4, ge=1, le=MAX_HORIZON_QUARTERS)
+    discount_rate: _decimal(4, 3, ge=0) = Field(Decimal(0), lt=1)
+    time_limit_s: int = Field(30, ge=1, le=3600)
+
+
+class ScenarioPatch(Schema):
+    name: _text(120, 1) = None
+    description: LongText = None
+    first_quarter: Quarter = None
+    quarters: int = Field(None, ge=1, le=MAX_HORIZON_QUARTERS)
+    discount_rate: _decimal(4, 3, ge=0) = Field(None, lt=1)
+    time_limit_s: int = Field(None, ge=1, le=3600)
+
+
+class PlanRunStarted(Schema):
+    id: int
+    status: str

@@ -1,0 +1,266 @@
+"""Imports: remembered settings per source, and the one entry point every face calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from productorg.accounts.models import User
+from productorg.interchange.importers.reading import ReadError
+from productorg.interchange.importers.report import ImportReport, Progress, no_progress
+from productorg.interchange.models import ImportProfile, ImportRun
+from productorg.people.models import Team
+from productorg.strategy.models import ImportSource
+
+
+def import_profile_options(*, source: str) -> dict[str, Any]:
+    """The options last used for this source's imports ({} the first time)."""
+    profile = ImportProfile.objects.filter(source=source).first()
+    return dict(profile.options) if profile else {}
+
+
+def import_profile_save(*, source: str, options: dict[str, Any]) -> ImportProfile:
+    """Remember options for the next import from this source."""
+    profile, _ = ImportProfile.objects.update_or_create(
+        source=source, defaults={"options": options}
+    )
+    return profile
+
+
+def import_file(
+    *,
+    source: str,
+    target: str,
+    file: IO[bytes],
+    name: str,
+    options: dict[str, Any],
+    dry_run: bool,
+    user: User | None,
+    progress: Progress = no_progress,
+) -> ImportReport:
+    """Read an export with the importer for its source and, unless a dry run, apply it.
+
+    Raises ReadError when the file is not a table the importer can read at all.
+    """
+    # Imported here: each importer pulls in only what its own format needs.
+    from productorg.interchange.importers import jira, linear, mapped
+
+    if source == "jira":
+        return jira.jira_import(
+            file=file, name=name, options=options, dry_run=dry_run, user=user, progress=progress
+        )
+    if source == "linear":
+        return linear.linear_import(
+            file=file, name=name, options=options, dry_run=dry_run, user=user, progress=progress
+        )
+    return mapped.mapped_import(
+        file=file,
+        name=name,
+        source=source,
+        target=target,
+        options=options,
+        dry_run=dry_run,
+        user=user,
+        progress=progress,
+    )
+
+
+class ImportRefused(Exception):
+    """An import step that cannot be taken now; the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# How long an upload that was never confirmed is kept before its file is removed.
+ABANDONED_AFTER = dt.timedelta(days=7)
+PROGRESS_INTERVAL_S = 0.5
+UNEXPECTED = "The import stopped on an unexpected error; nothing was written."
+
+
+def needs_columns(source: str) -> bool:
+    """Whether the user maps columns first: every source but Jira and Linear follows its
+    user's columns."""
+    return source not in {ImportSource.JIRA, ImportSource.LINEAR}
+
+
+def import_run_create(
+    *,
+    source: str,
+    target: str,
+    upload: File,
+    options: dict[str, Any],
+    user: User,
+) -> ImportRun:
+    """Keep the upload and queue its dry run (or wait for its columns to be chosen)."""
+    _abandoned_runs_prune()
+    directory = Path(settings.IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    suffix = Path(upload.name or "").suffix.lower()[:10]
+    stored = directory / f"{uuid.uuid4().hex}{suffix if suffix.isascii() else ''}"
+    with stored.open("wb") as destination:
+        for chunk in upload.chunks():
+            destination.write(chunk)
+    status = ImportRun.Status.COLUMNS if needs_columns(source) else ImportRun.Status.QUEUED
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            source=source,
+            target=target,
+            filename=Path(upload.name or "upload").name[:255],
+            stored_file=str(stored),
+            size=stored.stat().st_size,
+            options=options,
+            status=status,
+            requested_by=user,
+        )
+        if status == ImportRun.Status.QUEUED:
+            _enqueue(run)
+    return run
+
+
+def import_run_columns_set(
+    *, import_run: ImportRun, columns: dict[str, str], preset_name: str, user: User
+) -> ImportRun:
+    """Take the chosen column mapping (saving it as a preset when named) and check the file."""
+    from productorg.interchange.importers.mapped import mapping_preset_save
+
+    if import_run.status not in {ImportRun.Status.COLUMNS, ImportRun.Status.CHECKED}:
+        raise ImportRefused("This import is not waiting for its columns.")
+    with transaction.atomic():
+        if preset_name:
+            mapping_preset_save(
+                name=preset_name,
+                source=import_run.source,
+                target=import_run.target,
+                columns=columns,
+                user=user,
+            )
+        import_run.options = {**import_run.options, "columns": columns}
+        _requeue(import_run, dry_run=True)
+    return import_run
+
+
+def import_run_teams_map(
+    *, import_run: ImportRun, field: str, mapping: dict[str, Team | None]
+) -> ImportRun:
+    """Remember which team each unmapped value means, then check the file again."""
+    from productorg.interchange.importers.initiatives import team_mappings_save
+
+    if import_run.status != ImportRun.Status.CHECKED:
+        raise ImportRefused("Teams can be mapped once the file has been checked.")
+    with transaction.atomic():
+        team_mappings_save(source=import_run.source, field=field, mapping=mapping)
+        _requeue(import_run, dry_run=True)
+    return import_run
+
+
+def import_run_confirm(*, import_run: ImportRun) -> ImportRun:
+    """Apply a checked import whose dry run found nothing wrong."""
+    report = import_run.report and ImportReport.from_json(import_run.report)
+    if import_run.status != ImportRun.Status.CHECKED or not report or not report.ok:
+        raise ImportRefused("Only a checked import without errors or unmapped teams can be run.")
+    with transaction.atomic():
+        _requeue(import_run, dry_run=False)
+    return import_run
+
+
+def import_run_execute(*, import_run_id: int) -> ImportRun:
+    """Run a queued import (its dry run, or the real one) and store its report."""
+    run = ImportRun.objects.get(pk=import_run_id)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, phase="reading")
+    recorder = _ProgressRecorder(run.pk)
+    try:
+        with open(run.stored_file, "rb") as file:
+            report = import_file(
+                source=run.source,
+                target=run.target,
+                file=file,
+                name=run.filename,
+                options=run.options,
+                dry_run=run.dry_run,
+                user=run.requested_by,
+                progress=recorder,
+            )
+    except (ReadError, ValueError, OSError) as error:
+        return _run_finished(run, status=ImportRun.Status.FAILED, error=_reason(error))
+    except Exception:
+        # A bug, not the file: the page must stop polling; the worker logs the traceback.
+        _run_finished(run, status=ImportRun.Status.FAILED, error=UNEXPECTED)
+        raise
+    if report.applied:
+        if run.source in {ImportSource.JIRA, ImportSource.LINEAR}:
+            import_profile_save(source=run.source, options=run.options)
+        Path(run.stored_file).unlink(missing_ok=True)
+        return _run_finished(run, status=ImportRun.Status.APPLIED, report=report)
+    return _run_finished(run, status=ImportRun.Status.CHECKED, report=report)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ReadError):
+        return error.message
+    if isinstance(error, OSError):
+        return "The uploaded file is no longer there; upload it again."
+    return str(error)
+
+
+def _run_finished(
+    run: ImportRun, *, status: str, report: ImportReport | None = None, error: str = ""
+) -> ImportRun:
+    run.status = status
+    run.report = report.to_json() if report else None
+    run.error = error
+    run.phase = ""
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "report", "error", "phase", "finished_at"])
+    return run
+
+
+class _ProgressRecorder:
+    """Writes an import's progress to its run at most twice a second, for the page to poll."""
+
+    def __init__(self, import_run_id: int) -> None:
+        self.import_run_id = import_run_id
+        self.written_at = 0.0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.written_at >= PROGRESS_INTERVAL_S or done >= total:
+            ImportRun.objects.filter(pk=self.import_run_id).update(
+                phase=phase, done=done, total=total
+            )
+            self.written_at = now
+
+
+def _requeue(run: ImportRun, *, dry_run: bool) -> None:
+    run.dry_run = dry_run
+    run.status = ImportRun.Status.QUEUED
+    run.report = None
+    run.error = ""
+    run.done = run.total = 0
+    run.save()
+    _enqueue(run)
+
+
+def _enqueue(run: ImportRun) -> None:
+    from productorg.interchange.tasks import import_run_execute_task
+
+    # Enqueued after commit, so the worker never looks for a row it cannot see yet.
+    transaction.on_commit(lambda: import_run_execute_task.enqueue(run.pk))
+
+
+def _abandoned_runs_prune() -> None:
+    stale = ImportRun.objects.filter(created_at__lt=timezone.now() - ABANDONED_AFTER).exclude(
+        stored_file=""
+    )
+    for run in stale:
+        Path(run.stored_file).unlink(missing_ok=True)
+    stale.update(stored_file="")

@@ -1,0 +1,119 @@
+"""`productorg import jira`: report, exit codes, remembered options and mappings, permissions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from productorg.cli import app
+from productorg.interchange.models import ImportProfile, TeamMapping
+from productorg.strategy.models import Initiative
+
+FIXTURES = Path(__file__).parent / "fixtures" / "jira"
+COMPANY = str(FIXTURES / "company_managed.csv")
+MAPPED = ["--map-team", "CHK=Checkout", "--map-team", "srch=search"]
+
+runner = CliRunner()
+
+
+def invoke(*arguments: str):
+    return runner.invoke(app, ["import", "jira", *arguments, "--quiet"])
+
+
+def jira_initiatives():
+    return Initiative.objects.filter(source="jira")
+
+
+def test_a_dry_run_lists_each_row_and_writes_nothing(org):
+    result = invoke(COMPANY, "--dry-run", *MAPPED)
+    assert result.exit_code == 0, result.output
+    assert "Read 9 rows: 3 would be created" in result.output
+    assert "line      2  create     CHK-1" in result.output
+    assert "Story — 3 points counted toward CHK-1" in result.output
+    assert "Dry run: nothing was written." in result.output
+    assert not jira_initiatives().exists()
+    assert not TeamMapping.objects.exists()
+
+
+def test_an_import_writes_and_remembers_options_and_mappings(org):
+    result = invoke(COMPANY, *MAPPED, "--points-per-week", "2")
+    assert result.exit_code == 0, result.output
+    assert "Imported." in result.output
+    assert jira_initiatives().count() == 3
+    assert ImportProfile.objects.get(source="jira").options["points_per_person_week"] == "2"
+    assert set(TeamMapping.objects.values_list("value", "team__name")) == {
+        ("CHK", "Checkout"),
+        ("srch", "Search"),
+    }
+    again = invoke(COMPANY)
+    assert again.exit_code == 0, again.output
+    assert "0 created, 0 updated, 3 unchanged" in again.output
+    assert jira_initiatives().get(source_key="CHK-1").effort_estimate == Decimal(4)
+
+
+def test_unmapped_values_exit_1_with_the_flags_to_pass(org):
+    result = invoke(COMPANY)
+    assert result.exit_code == 1
+    assert "No team is mapped to these Project key values yet: CHK, SRCH." in result.output
+    assert "--map-team CHK=TEAM --map-team SRCH=TEAM" in result.output
+    assert not jira_initiatives().exists()
+
+
+def test_bad_rows_exit_1_listing_each_with_its_line(org):
+    result = invoke(str(FIXTURES / "bad_rows.csv"), "--map-team", "CHK=")
+    assert result.exit_code == 1
+    assert "line 3: CHK-2: Custom field (Start date): '31/Feb/24'" in result.output
+    assert "line 4: CHK-3: Custom field (Story Points): 'three'" in result.output
+    assert not jira_initiatives().exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([str(FIXTURES / "linear_export.csv")], "looks like a Linear export"),
+        ([str(FIXTURES / "nothing-here.csv")], "Cannot open"),
+        ([COMPANY, "--points-per-week", "0"], "above zero"),
+        ([COMPANY, "--map-team", "CHK=Nope"], "no team is named 'Nope'"),
+        ([COMPANY, "--map-team", "CHK"], "VALUE=TEAM"),
+        ([COMPANY, "--as", "nobody"], "No active user"),
+    ],
+)
+def test_bad_usage_and_unreadable_files_exit_2(org, arguments, message):
+    result = invoke(*arguments)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not jira_initiatives().exists()
+
+
+@pytest.mark.parametrize("username", ["pia", "sam", "ada"])
+def test_only_leaders_may_import_as_themselves(org, username):
+    result = invoke(COMPANY, *MAPPED, "--as", username)
+    assert result.exit_code == 2
+    assert "only product leaders import initiatives" in result.output
+    assert not jira_initiatives().exists()
+
+
+def test_a_leader_imports_as_themselves(org):
+    result = invoke(COMPANY, *MAPPED, "--as", "cora")
+    assert result.exit_code == 0, result.output
+    assert jira_initiatives().count() == 3
+
+
+def test_a_long_dry_run_lists_200_rows_unless_verbose(org, tmp_path):
+    header = "Issue key,Summary,Issue Type,Project key\n"
+    rows = "".join(f"T-{n},Task {n},Task,CHK\n" for n in range(250))
+    export = tmp_path / "many.csv"
+    export.write_text(header + rows, encoding="utf-8")
+    short = invoke(str(export), "--dry-run")
+    assert "... and 50 more" in short.output
+    full = invoke(str(export), "--dry-run", "--verbose")
+    assert "T-249" in full.output and "more" not in full.output
+
+
+def test_progress_goes_to_stderr(org):
+    result = runner.invoke(app, ["import", "jira", COMPANY, "--dry-run", *MAPPED])
+    assert result.exit_code == 0
+    assert "reading" in result.output

@@ -1,0 +1,264 @@
+"""The import pages: who may use them, the upload → check → map → confirm flow, bad files."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from productorg.interchange.importers.mapped import suggest_columns
+from productorg.interchange.importers.reading import open_table
+from productorg.interchange.models import ImportRun, MappingPreset, TeamMapping
+from productorg.interchange.services import import_file
+from productorg.people.models import Person
+from productorg.strategy.models import Initiative
+
+JIRA_CSV = (
+    "\ufeffSummary,Issue key,Issue id,Issue Type,Status,Status Category,Project key,"
+    "Labels,Labels,Custom field (Epic Link),Custom field (Story Points),Description\r\n"
+    'Faster checkout,CHK-1,10001,Epic,In Progress,In Progress,CHK,payments,q3,,,"Two\r\nlines"\r\n'
+    "Card form,CHK-2,10002,Story,To Do,To Do,CHK,,,CHK-1,5,\r\n"
+    "Wallets,CHK-3,10003,Story,To Do,To Do,CHK,,,CHK-1,10,\r\n"
+)
+PEOPLE_CSV = "Full name,Work e-mail,Level\r\nNina New,nina@example.com,PM\r\n"
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings, tmp_path):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    settings.IMPORT_DIR = tmp_path / "imports"
+
+
+def upload(client, source, content, *, name="export.csv", **fields):
+    file = SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content)
+    return client.post(
+        reverse("interchange:import-upload", args=[source]), {"file": file, **fields}
+    )
+
+
+def jira_fields(**overrides):
+    return {
+        "target": "initiatives",
+        "issue_types": "Epic",
+        "team_field": "Project key",
+        "points_per_person_week": "5",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize("who", ["pia", "sam"])
+def test_product_managers_and_stakeholders_get_404_on_every_import_page(
+    org, client, who, django_capture_on_commit_callbacks
+):
+    leader = org.gabe.user
+    client.force_login(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "jira", JIRA_CSV, **jira_fields())
+    run = ImportRun.objects.get()
+    client.force_login(org.pia.user if who == "pia" else org.sam)
+    for url in (
+        reverse("interchange:import-home"),
+        reverse("interchange:import-upload", args=["jira"]),
+        reverse("interchange:import-run", args=[run.pk]),
+        reverse("interchange:import-columns", args=[run.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    for url in (
+        reverse("interchange:import-confirm", args=[run.pk]),
+        reverse("interchange:import-teams", args=[run.pk]),
+    ):
+        assert client.post(url).status_code == 404, url
+
+
+def test_another_leaders_import_run_is_a_404(org, client, django_capture_on_commit_callbacks):
+    client.force_login(org.gabe.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "jira", JIRA_CSV, **jira_fields())
+    run = ImportRun.objects.get()
+    client.force_login(org.greta.user)
+    assert client.get(reverse("interchange:import-run", args=[run.pk])).status_code == 404
+    response = client.post(reverse("interchange:import-confirm", args=[run.pk]))
+    assert response.status_code == 404
+    assert not Initiative.objects.filter(source="jira").exists()
+
+
+def test_admins_are_offered_people_and_teams_but_not_initiatives(org, client):
+    client.force_login(org.ada)
+    page = client.get(reverse("interchange:import-home")).content.decode()
+    assert reverse("interchange:import-upload", args=["csv"]) in page
+    assert reverse("interchange:import-upload", args=["jira"]) not in page
+    assert client.get(reverse("interchange:import-upload", args=["jira"])).status_code == 404
+
+
+def test_a_leader_checks_maps_the_team_and_imports_a_jira_export(
+    org, client, django_capture_on_commit_callbacks
+):
+    client.force_login(org.gabe.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "jira", JIRA_CSV, **jira_fields())
+    run = ImportRun.objects.get()
+    assert response.url == reverse("interchange:import-run", args=[run.pk])
+    assert run.status == ImportRun.Status.CHECKED
+    page = client.get(response.url).content.decode()
+    assert "Which team is each Project key?" in page
+    assert "CHK" in page
+    assert not Initiative.objects.filter(source="jira").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("interchange:import-teams", args=[run.pk]),
+            {"index": "0", "map0-team_0": str(org.checkout.pk)},
+        )
+    assert TeamMapping.objects.get(source="jira", value="CHK").team == org.checkout
+    run.refresh_from_db()
+    assert run.report["counts"]["create"] == 1
+    page = client.get(response.url).content.decode()
+    assert "CHK-1" in page and "Faster checkout" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("interchange:import-confirm", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.APPLIED
+    initiative = Initiative.objects.get(source="jira", source_key="CHK-1")
+    assert initiative.team == org.checkout
+    assert initiative.effort_estimate == 3  # 15 points at 5 points a person-week
+    assert sorted(initiative.tags.values_list("name", flat=True)) == ["payments", "q3"]
+    assert "Imported: 1 created" in client.get(response.url).content.decode()
+
+
+def test_confirming_an_import_with_unmapped_teams_writes_nothing(
+    org, client, django_capture_on_commit_callbacks
+):
+    client.force_login(org.gabe.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "jira", JIRA_CSV, **jira_fields())
+    run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("interchange:import-confirm", args=[run.pk]), follow=True)
+    assert "without errors or unmapped teams" in response.content.decode()
+    assert not Initiative.objects.filter(source="jira").exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(org, client, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    client.force_login(org.gabe.user)
+    response = upload(client, "jira", "a,b\r\n" + "x,y\r\n" * 300_000, **jira_fields())
+    assert response.status_code == 200
+    assert "up to 1 MB" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x00\x01\x02\x03binary" * 50, "binary file"),
+        ('Summary,Issue key,Issue Type\r\n"Unclosed,CHK-1,Epic\r\n', "never closed"),
+        ("ID,Title,Team,Status\r\nENG-1,Hello,Eng,Todo\r\n", "Linear"),
+    ],
+)
+def test_an_unreadable_file_fails_with_its_reason_and_writes_nothing(
+    org, client, content, message, django_capture_on_commit_callbacks
+):
+    client.force_login(org.gabe.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "jira", content, **jira_fields())
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED
+    page = client.get(response.url).content.decode()
+    assert message in page
+    assert "Nothing was written." in page
+    assert not Initiative.objects.filter(source="jira").exists()
+
+
+def test_an_empty_upload_is_refused_on_the_form(org, client):
+    client.force_login(org.gabe.user)
+    response = upload(client, "jira", b"", **jira_fields())
+    assert response.status_code == 200
+    assert "empty" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_running_import_shows_its_progress_and_polls(org, client):
+    client.force_login(org.gabe.user)
+    run = ImportRun.objects.create(
+        source="jira",
+        filename="big.csv",
+        status=ImportRun.Status.RUNNING,
+        phase="reading",
+        done=512 * 1024,
+        total=1024 * 1024,
+        requested_by=org.gabe.user,
+    )
+    page = client.get(
+        reverse("interchange:import-run", args=[run.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert "50 %" in page
+    assert "<h1>" not in page  # the htmx poll gets the panel alone
+
+
+def test_an_admin_maps_columns_saves_a_preset_and_imports_people(
+    org, client, django_capture_on_commit_callbacks
+):
+    client.force_login(org.ada)
+    response = upload(client, "csv", PEOPLE_CSV, target="people")
+    run = ImportRun.objects.get()
+    assert response.url == reverse("interchange:import-columns", args=[run.pk])
+    page = client.get(response.url).content.decode()
+    assert "Work e-mail" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response.url,
+            {
+                "column_name": "Full name",
+                "column_email": "Work e-mail",
+                "column_level": "Level",
+                "save_as": "HR system",
+            },
+        )
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.CHECKED, run.error
+    assert MappingPreset.objects.get(name="HR system").columns["email"] == "Work e-mail"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("interchange:import-confirm", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.APPLIED, run.report
+    assert Person.objects.get(email="nina@example.com").name == "Nina New"
+
+
+@pytest.mark.parametrize(
+    ("source", "filename"),
+    [
+        ("jira", "jira-export.csv"),
+        ("linear", "linear-export.csv"),
+        ("productboard", "productboard-features.csv"),
+    ],
+)
+def test_the_example_exports_in_the_docs_check_without_errors(org, settings, source, filename):
+    path = settings.BASE_DIR / "docs" / "examples" / filename
+    options = {}
+    if source == "productboard":
+        # What the mapping step pre-fills for a Productboard export.
+        with path.open("rb") as file:
+            header = open_table(file).header.names
+        options["columns"] = suggest_columns(
+            target="initiatives", header_names=list(header), source=source
+        )
+    with path.open("rb") as file:
+        report = import_file(
+            source=source,
+            target="initiatives",
+            file=file,
+            name=filename,
+            options=options,
+            dry_run=True,
+            user=org.gabe.user,
+        )
+    assert report.rows_read > 0
+    assert not report.errors, report.errors
+    assert report.counts["create"] > 0
