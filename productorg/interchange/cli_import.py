@@ -171,6 +171,55 @@ def _run_import(run: Callable[[], ImportReport]) -> ImportReport:
         raise _fail(str(error)) from error
 
 
+def _import(
+    *,
+    source: str,
+    file: Path,
+    options: dict[str, Any],
+    team_field: str,
+    map_team: list[str],
+    dry_run: bool,
+    user: User | None,
+    verbose: bool,
+    quiet: bool,
+    target: str = "initiatives",
+    remember: bool = True,
+) -> ImportReport:
+    """Run one import with progress on stderr and print its report; when it was applied,
+    remember its options (if `remember`) and the --map-team answers for the next one."""
+    from productorg.interchange.importers.initiatives import team_mappings_save
+    from productorg.interchange.services import import_file, import_profile_save
+
+    mapping = _team_mapping(map_team)
+    with _open(file) as stream:
+        report = _run_import(
+            lambda: import_file(
+                source=source,
+                target=target,
+                file=stream,
+                name=file.name,
+                options=options,
+                dry_run=dry_run,
+                user=user,
+                progress=_ProgressPrinter(quiet=quiet),
+                team_mapping=mapping,
+            )
+        )
+    _print_report(report, verbose=verbose)
+    if report.applied:
+        if remember:
+            import_profile_save(source=source, options=options)
+        if team_field and mapping:
+            team_mappings_save(source=source, field=team_field, mapping=mapping)
+    return report
+
+
+def _exit_unless_ok(report: ImportReport) -> None:
+    """Exit 1 when the import has a bad row or an unmapped team (nothing was written)."""
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
 def _open(file: Path):
     try:
         return file.open("rb")
@@ -246,9 +295,8 @@ def import_jira(
 
     _setup_django()
     from productorg.accounts.permissions import can_import_initiatives
-    from productorg.interchange.importers.initiatives import team_mappings_save
-    from productorg.interchange.importers.jira import JiraOptions, jira_import
-    from productorg.interchange.services import import_profile_options, import_profile_save
+    from productorg.interchange.importers.jira import JiraOptions
+    from productorg.interchange.services import import_profile_options
 
     user = _resolve_user(
         as_user, allowed=can_import_initiatives, refusal="only product leaders import initiatives."
@@ -268,25 +316,18 @@ def import_jira(
         jira_options = JiraOptions.from_dict(options)
     except ValueError as error:
         raise _fail(str(error)) from error
-    mapping = _team_mapping(map_team or [])
-    with _open(file) as stream:
-        report = _run_import(
-            lambda: jira_import(
-                file=stream,
-                name=file.name,
-                options=jira_options.to_dict(),
-                dry_run=dry_run,
-                user=user,
-                progress=_ProgressPrinter(quiet=quiet),
-                team_mapping=mapping,
-            )
-        )
-    _print_report(report, verbose=verbose)
-    if report.applied:
-        import_profile_save(source="jira", options=jira_options.to_dict())
-        team_mappings_save(source="jira", field=jira_options.team_field, mapping=mapping)
-    if not report.ok:
-        raise typer.Exit(code=1)
+    report = _import(
+        source="jira",
+        file=file,
+        options=jira_options.to_dict(),
+        team_field=jira_options.team_field,
+        map_team=map_team or [],
+        dry_run=dry_run,
+        user=user,
+        verbose=verbose,
+        quiet=quiet,
+    )
+    _exit_unless_ok(report)
 
 
 # Linear.
@@ -320,10 +361,9 @@ def import_linear(
 
     _setup_django()
     from productorg.accounts.permissions import can_import_initiatives
-    from productorg.interchange.importers.initiatives import team_mappings_save
-    from productorg.interchange.importers.linear import TEAM_FIELD, LinearOptions, linear_import
+    from productorg.interchange.importers.linear import TEAM_FIELD, LinearOptions
     from productorg.interchange.importers.reading import ReadError
-    from productorg.interchange.services import import_profile_options, import_profile_save
+    from productorg.interchange.services import import_profile_options
 
     user = _resolve_user(
         as_user, allowed=can_import_initiatives, refusal="only product leaders import initiatives."
@@ -341,25 +381,18 @@ def import_linear(
         "level": chosen.level,
         "points_per_person_week": str(chosen.points_per_person_week),
     }
-    mapping = _team_mapping(map_team or [])
-    with _open(file) as stream:
-        report = _run_import(
-            lambda: linear_import(
-                file=stream,
-                name=file.name,
-                options=remembered,
-                dry_run=dry_run,
-                user=user,
-                progress=_ProgressPrinter(quiet=quiet),
-                team_mapping=mapping,
-            )
-        )
-    _print_report(report, verbose=verbose)
-    if report.applied:
-        import_profile_save(source="linear", options=remembered)
-        team_mappings_save(source="linear", field=TEAM_FIELD, mapping=mapping)
-    if not report.ok:
-        raise typer.Exit(code=1)
+    report = _import(
+        source="linear",
+        file=file,
+        options=remembered,
+        team_field=TEAM_FIELD,
+        map_team=map_team or [],
+        dry_run=dry_run,
+        user=user,
+        verbose=verbose,
+        quiet=quiet,
+    )
+    _exit_unless_ok(report)
 
 
 # Productboard, Aha! and any CSV or XLSX, through a column mapping.
@@ -400,91 +433,45 @@ MappedAsUser = Annotated[
 ]
 
 
-@import_app.command("productboard")
-def import_productboard(
-    file: FileArgument,
-    target: Target = "initiatives",
-    preset: Preset = None,
-    column: Column = None,
-    save_preset: SavePreset = None,
-    dry_run: DryRun = False,
-    map_team: MapTeam = None,
-    as_user: MappedAsUser = None,
-    verbose: Verbose = False,
-    quiet: Quiet = False,
-) -> None:
-    """Import a Productboard features export (CSV or XLSX) through a column mapping."""
-    _import_mapped(
-        source="productboard",
-        file=file,
-        target=target,
-        preset=preset,
-        columns=column or [],
-        save_preset=save_preset,
-        dry_run=dry_run,
-        map_team=map_team or [],
-        as_user=as_user,
-        verbose=verbose,
-        quiet=quiet,
-    )
+def _mapped_command(source: str, summary: str) -> None:
+    """Register `productorg import SOURCE`: the column-mapping import of one kind of export."""
+
+    def command(
+        file: FileArgument,
+        target: Target = "initiatives",
+        preset: Preset = None,
+        column: Column = None,
+        save_preset: SavePreset = None,
+        dry_run: DryRun = False,
+        map_team: MapTeam = None,
+        as_user: MappedAsUser = None,
+        verbose: Verbose = False,
+        quiet: Quiet = False,
+    ) -> None:
+        _import_mapped(
+            source=source,
+            file=file,
+            target=target,
+            preset=preset,
+            columns=column or [],
+            save_preset=save_preset,
+            dry_run=dry_run,
+            map_team=map_team or [],
+            as_user=as_user,
+            verbose=verbose,
+            quiet=quiet,
+        )
+
+    command.__doc__ = summary
+    import_app.command(source)(command)
 
 
-@import_app.command("aha")
-def import_aha(
-    file: FileArgument,
-    target: Target = "initiatives",
-    preset: Preset = None,
-    column: Column = None,
-    save_preset: SavePreset = None,
-    dry_run: DryRun = False,
-    map_team: MapTeam = None,
-    as_user: MappedAsUser = None,
-    verbose: Verbose = False,
-    quiet: Quiet = False,
-) -> None:
-    """Import an Aha! features export (CSV or XLSX) through a column mapping."""
-    _import_mapped(
-        source="aha",
-        file=file,
-        target=target,
-        preset=preset,
-        columns=column or [],
-        save_preset=save_preset,
-        dry_run=dry_run,
-        map_team=map_team or [],
-        as_user=as_user,
-        verbose=verbose,
-        quiet=quiet,
-    )
-
-
-@import_app.command("csv")
-def import_csv(
-    file: FileArgument,
-    target: Target = "initiatives",
-    preset: Preset = None,
-    column: Column = None,
-    save_preset: SavePreset = None,
-    dry_run: DryRun = False,
-    map_team: MapTeam = None,
-    as_user: MappedAsUser = None,
-    verbose: Verbose = False,
-    quiet: Quiet = False,
-) -> None:
-    """Import initiatives, people or teams from any CSV or XLSX through a column mapping."""
-    _import_mapped(
-        source="csv",
-        file=file,
-        target=target,
-        preset=preset,
-        columns=column or [],
-        save_preset=save_preset,
-        dry_run=dry_run,
-        map_team=map_team or [],
-        as_user=as_user,
-        verbose=verbose,
-        quiet=quiet,
-    )
+for _source, _summary in (
+    ("productboard", "Import a Productboard features export (CSV or XLSX), columns mapped."),
+    ("aha", "Import an Aha! features export (CSV or XLSX), columns mapped."),
+    ("csv", "Import initiatives, people or teams from any CSV or XLSX, columns mapped."),
+):
+    _mapped_command(_source, _summary)
 
 
 def _import_mapped(
@@ -506,8 +493,7 @@ def _import_mapped(
 
     _setup_django()
     from productorg.accounts.permissions import can_import_initiatives, can_import_people
-    from productorg.interchange.importers.initiatives import team_mappings_save
-    from productorg.interchange.importers.mapped import mapped_import, mapping_preset_save
+    from productorg.interchange.importers.mapped import mapping_preset_save
 
     if target not in ("initiatives", "people", "teams"):
         raise _fail(f"--target {target!r}: choose initiatives, people or teams.")
@@ -525,22 +511,19 @@ def _import_mapped(
     typer.echo(
         "Columns: " + ", ".join(f"{field}={name!r}" for field, name in mapped_columns.items())
     )
-    mapping = _team_mapping(map_team) if target == "initiatives" else {}
-    with _open(file) as stream:
-        report = _run_import(
-            lambda: mapped_import(
-                file=stream,
-                name=file.name,
-                source=source,
-                target=target,
-                options={"columns": mapped_columns},
-                dry_run=dry_run,
-                user=user,
-                progress=_ProgressPrinter(quiet=quiet),
-                team_mapping=mapping,
-            )
-        )
-    _print_report(report, verbose=verbose)
+    report = _import(
+        source=source,
+        target=target,
+        file=file,
+        options={"columns": mapped_columns},
+        team_field=mapped_columns.get("team", "") if target == "initiatives" else "",
+        map_team=map_team if target == "initiatives" else [],
+        dry_run=dry_run,
+        user=user,
+        verbose=verbose,
+        quiet=quiet,
+        remember=False,
+    )
     if save_preset:
         # Saved once the mapping has fitted the file, even when rows are in error: the rows
         # get fixed, the mapping stays.
@@ -548,10 +531,7 @@ def _import_mapped(
             name=save_preset, source=source, target=target, columns=mapped_columns, user=user
         )
         typer.echo(f"Saved the mapping as {save_preset!r}.")
-    if report.applied and "team" in mapped_columns:
-        team_mappings_save(source=source, field=mapped_columns["team"], mapping=mapping)
-    if not report.ok:
-        raise typer.Exit(code=1)
+    _exit_unless_ok(report)
 
 
 def _mapping_columns(

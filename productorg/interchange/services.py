@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,32 +46,31 @@ def import_file(
     dry_run: bool,
     user: User | None,
     progress: Progress = no_progress,
+    team_mapping: Mapping[str, Team | None] | None = None,
 ) -> ImportReport:
     """Read an export with the importer for its source and, unless a dry run, apply it.
 
-    Raises ReadError when the file is not a table the importer can read at all.
+    `team_mapping` (team value → team) answers before the remembered mappings. Raises
+    ReadError when the file is not a table the importer can read at all, ValueError for
+    options it cannot take.
     """
     # Imported here: each importer pulls in only what its own format needs.
     from productorg.interchange.importers import jira, linear, mapped
 
-    if source == "jira":
-        return jira.jira_import(
-            file=file, name=name, options=options, dry_run=dry_run, user=user, progress=progress
-        )
-    if source == "linear":
-        return linear.linear_import(
-            file=file, name=name, options=options, dry_run=dry_run, user=user, progress=progress
-        )
-    return mapped.mapped_import(
-        file=file,
-        name=name,
-        source=source,
-        target=target,
-        options=options,
-        dry_run=dry_run,
-        user=user,
-        progress=progress,
-    )
+    common = {
+        "file": file,
+        "name": name,
+        "options": options,
+        "dry_run": dry_run,
+        "user": user,
+        "progress": progress,
+        "team_mapping": team_mapping,
+    }
+    if source == ImportSource.JIRA:
+        return jira.jira_import(**common)
+    if source == ImportSource.LINEAR:
+        return linear.linear_import(**common)
+    return mapped.mapped_import(source=source, target=target, **common)
 
 
 class ImportRefused(Exception):

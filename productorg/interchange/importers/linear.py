@@ -164,23 +164,14 @@ def _counted(table: Table, report: ImportReport, progress: Progress) -> Iterator
 def issue_records(
     rows: Iterator[Row], report: ImportReport, *, options: LinearOptions
 ) -> Iterator[InitiativeRecord]:
-    """An initiative record per issue row; bad rows become errors in the report instead."""
-    seen: dict[str, int] = {}
+    """An initiative record per issue row; bad rows become errors in the report instead.
+
+    An issue twice in the file is refused by initiatives_apply, like any repeated key."""
     unknown_states: Counter[str] = Counter()
     for row in rows:
         record = issue_record(row, report, options=options, unknown_states=unknown_states)
-        if record is None:
-            continue
-        if record.key in seen:
-            report.error(
-                row.line,
-                f"Issue {record.key} is in the file twice (first on line {seen[record.key]}).",
-                key=record.key,
-                title=record.title,
-            )
-            continue
-        seen[record.key] = row.line
-        yield record
+        if record is not None:
+            yield record
     _note_unknown_states(report, unknown_states)
 
 

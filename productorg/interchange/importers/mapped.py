@@ -354,22 +354,13 @@ class _RowProblems:
 def initiative_records(
     rows: Iterator[Row], *, columns: dict[str, str], report: ImportReport
 ) -> Iterator[InitiativeRecord]:
-    """An initiative record per row; a bad row becomes an error in the report instead."""
-    seen: dict[str, int] = {}
+    """An initiative record per row; a bad row becomes an error in the report instead.
+
+    A key twice in the file is refused by initiatives_apply, like any repeated key."""
     for row in rows:
         record = initiative_record(row, columns=columns, report=report)
-        if record is None:
-            continue
-        if record.key and record.key in seen:
-            report.error(
-                row.line,
-                f"Key {record.key} is in the file twice (first on line {seen[record.key]}).",
-                key=record.key,
-                title=record.title,
-            )
-            continue
-        seen[record.key] = row.line
-        yield record
+        if record is not None:
+            yield record
 
 
 def initiative_record(

@@ -133,7 +133,6 @@ def test_bad_estimates_and_dates_are_reported_with_their_lines():
         "ENG-1,Checkout,Good,Todo,3,2024-05-01\n"
         "ENG-2,Checkout,Bad estimate,Todo,lots,\n"
         "ENG-3,Checkout,Bad date,Todo,1,someday\n"
-        "ENG-1,Checkout,Twice,Todo,1,\n"
     )
     table = open_table(csv_bytes(text))
     report = ImportReport(source="linear", dry_run=True)
@@ -141,14 +140,9 @@ def test_bad_estimates_and_dates_are_reported_with_their_lines():
     found = list(linear.issue_records(table.rows, report, options=LinearOptions()))
 
     assert [record.key for record in found] == ["ENG-1"]
-    assert [(error.line, error.key) for error in report.errors] == [
-        (3, "ENG-2"),
-        (4, "ENG-3"),
-        (5, "ENG-1"),
-    ]
+    assert [(error.line, error.key) for error in report.errors] == [(3, "ENG-2"), (4, "ENG-3")]
     assert "Estimate" in report.errors[0].reason
     assert "someday" in report.errors[1].reason
-    assert "twice" in report.errors[2].reason
 
 
 def test_projects_level_groups_issues_into_one_initiative_per_project():
