@@ -248,6 +248,11 @@ def can_import_initiatives(user: User) -> bool:
     return role_of(user) == Role.LEADER
 
 
-def can_import_people(user: User) -> bool:
-    """Admins import people and teams: they run users and the org's records."""
+def can_change_org(user: User) -> bool:
+    """Admins keep the org's records: people, their managers, and teams."""
     return role_of(user) == Role.ADMIN
+
+
+def can_import_people(user: User) -> bool:
+    """Admins import people and teams, as they change them one by one."""
+    return can_change_org(user)

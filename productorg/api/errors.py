@@ -21,7 +21,7 @@ from productorg.people.services.growth import (
     StaleGrowthPlan,
 )
 from productorg.people.services.one_on_ones import OneOnOneNotFound
-from productorg.planning.services import PlanningError, PlanRunActive
+from productorg.planning.services import PlanningError, PlanNotApplicable, PlanRunActive
 from productorg.strategy.services.editing import EditingError, EditingNotAllowed, StaleEdit
 
 if TYPE_CHECKING:
@@ -44,6 +44,15 @@ class ApiInputError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class ApiNotAllowed(Exception):
+    """A change the user may not make to something they may see, where the service behind
+    the endpoint takes no acting user to refuse it itself: a 403."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _body(detail: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -71,6 +80,7 @@ def _handlers() -> dict[type[Exception], tuple[int | None, Callable[[Any], dict[
         ObjectDoesNotExist: (404, lambda error: _body(NOT_FOUND)),
         OneOnOneNotFound: (404, lambda error: _body(NOT_FOUND)),
         ApiInputError: (400, lambda error: _body(error.message, error.field)),
+        ApiNotAllowed: (403, lambda error: _body(error.message)),
         DjangoValidationError: (400, _django_validation),
         EditingError: (400, lambda error: _body(error.message, error.field)),
         EditingNotAllowed: (403, lambda error: _body(error.message)),
@@ -81,6 +91,7 @@ def _handlers() -> dict[type[Exception], tuple[int | None, Callable[[Any], dict[
         StaleGrowthPlan: (409, _stale_body),
         PlanningError: (400, lambda error: _body(error.message, error.field)),
         PlanRunActive: (409, lambda error: _body(error.message)),
+        PlanNotApplicable: (409, lambda error: _body(error.message)),
     }
 
 

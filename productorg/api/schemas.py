@@ -17,7 +17,9 @@ from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from productorg.accounts.models import ApiToken
-from productorg.people.models import Assessment, GrowthPlan, OneOnOne
+from productorg.people.models import Assessment, GrowthGoal, GrowthPlan, OneOnOne
+from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
+from productorg.people.models.one_on_ones import NOTE_MAX_LENGTH
 from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun
 from productorg.strategy.models import Bucket, Health, InitiativeStatus, WorkCategory
 
@@ -70,6 +72,7 @@ Cadence = Literal[tuple(OneOnOne.Cadence.values)]
 AssessmentKind = Literal[tuple(Assessment.Kind.values)]
 AssessmentStatus = Literal[tuple(Assessment.Status.values)]
 GrowthPlanStatus = Literal[tuple(GrowthPlan.Status.values)]
+GrowthGoalStatus = Literal[tuple(GrowthGoal.Status.values)]
 RunStatus = Literal[tuple(PlanRun.Status.values)]
 TokenScope = Literal[tuple(ApiToken.Scope.values)]
 
@@ -135,6 +138,41 @@ class PeopleFilters(Schema):
     q: SearchText = Field("", description="Part of the person's name.")
     manager: Id | None = Field(None, description="Direct reports of this person.")
     active: bool | None = None
+
+
+Capacity = _decimal(7, 1, ge=0)
+
+
+class TeamIn(Schema):
+    name: _text(128, 1)
+    mission: LongText = ""
+    product_area: Name = ""
+    product_manager_id: Id | None = None
+    leader_id: Id | None = None
+    capacity_per_quarter: Capacity = Field(Decimal(0), description="Person-weeks per quarter.")
+
+
+class TeamPatch(Schema):
+    """Only the fields given change."""
+
+    name: _text(128, 1) = None
+    mission: LongText = None
+    product_area: Name = None
+    product_manager_id: Id | None = None
+    leader_id: Id | None = None
+    capacity_per_quarter: Capacity = None
+
+
+class PersonIn(Schema):
+    name: _text(128, 1)
+    email: _text(254, 1)
+    level: _text(32, 1) = Field(..., description="A level's code, e.g. pm.")
+    manager_id: Id | None = None
+    start_date: datetime.date | None = None
+
+
+class PersonPatch(Schema):
+    manager_id: Id | None = Field(..., description="Whom the person reports to; null: nobody.")
 
 
 # Initiatives and status updates.
@@ -317,6 +355,26 @@ class KeyResultIn(Schema):
     current: _decimal(14, 2) | None = None
 
 
+class KeyResultNew(Schema):
+    """A key result added to an objective."""
+
+    metric: Title
+    unit: _text(32) = ""
+    baseline: _decimal(14, 2)
+    target: _decimal(14, 2)
+    current: _decimal(14, 2) | None = None
+
+
+class KeyResultPatch(Schema):
+    """Only the fields given change; the objective's rules apply as when it is saved whole."""
+
+    metric: Title = None
+    unit: _text(32) = None
+    baseline: _decimal(14, 2) = None
+    target: _decimal(14, 2) = None
+    current: _decimal(14, 2) | None = None
+
+
 class KeyResultRecord(Schema):
     current: _decimal(14, 2)
 
@@ -455,6 +513,28 @@ class AgendaItemIn(Schema):
     recurring: bool = False
 
 
+class OneOnOnePatch(Schema):
+    cadence: Cadence
+
+
+class MeetingPatch(Schema):
+    held: bool = Field(..., description="Whether the meeting took place (not for a future one).")
+
+
+class SharedNoteIn(Schema):
+    text: _text(NOTE_MAX_LENGTH, 1) = Field(..., description="Markdown, read by both of you.")
+
+
+class ActionItemIn(Schema):
+    text: _text(500, 1)
+    owner_id: Id = Field(..., description="One of the pair.")
+    due_date: datetime.date | None = None
+
+
+class ActionItemPatch(Schema):
+    done: bool
+
+
 # Assessments and growth plans.
 
 
@@ -506,6 +586,22 @@ class AssessmentIn(Schema):
     person_id: Id
     kind: AssessmentKind
     peer_id: Id | None = None
+
+
+class RatingIn(Schema):
+    """One competency's rating: a score 1 (below) to 4 (next level) and evidence; a null score
+    (and no evidence) clears it."""
+
+    competency_id: Id
+    score: int | None = Field(..., ge=1, le=4)
+    evidence: _text(EVIDENCE_MAX_LENGTH) = ""
+
+
+class AssessmentPatch(Schema):
+    """A draft's ratings (competencies not named keep theirs) and, if given, its summary."""
+
+    ratings: list[RatingIn] = Field(default_factory=list, max_length=200)
+    summary: _text(EVIDENCE_MAX_LENGTH) = None
 
 
 class GrowthActionOut(Schema):
@@ -560,6 +656,29 @@ class GrowthPlanPatch(Schema):
     target_level: _text(32, 1) = None
     status: GrowthPlanStatus = None
     summary: LongText = None
+
+
+class GrowthGoalIn(Schema):
+    version: Count = Field(..., description="The plan's version the change is based on.")
+    title: Title
+    description: LongText = ""
+    competency_id: Id | None = None
+
+
+class GrowthGoalPatch(Schema):
+    version: Count = Field(..., description="The plan's version the change is based on.")
+    status: GrowthGoalStatus
+
+
+class GrowthActionIn(Schema):
+    version: Count = Field(..., description="The plan's version the change is based on.")
+    title: Title
+    due_date: datetime.date | None = None
+
+
+class GrowthActionPatch(Schema):
+    version: Count = Field(..., description="The plan's version the change is based on.")
+    done: bool
 
 
 # Scenarios and plans.
@@ -631,3 +750,69 @@ class ScenarioPatch(Schema):
 class PlanRunStarted(Schema):
     id: int
     status: str
+
+
+class PlanAppliedOut(PlanRunOut):
+    initiatives_moved: int = Field(..., description="Initiatives whose start quarter changed.")
+
+
+Share = _decimal(4, 3, ge=0)
+
+
+class ScenarioCapacityIn(Schema):
+    team_id: Id
+    quarter: Quarter
+    capacity: Capacity = Field(..., description="Person-weeks in that quarter.")
+
+
+class ScenarioCapacitiesIn(Schema):
+    """The scenario's capacity overrides, all of them: a team and quarter not listed plans
+    with the team's usual capacity."""
+
+    capacities: list[ScenarioCapacityIn] = Field(..., max_length=2000)
+
+
+class ScenarioCapacityOut(Schema):
+    team_id: int
+    quarter: str
+    capacity: Decimal
+
+
+class ScenarioCapacitiesOut(Schema):
+    capacities: list[ScenarioCapacityOut]
+
+
+class MixBoundIn(Schema):
+    category: Category
+    min_share: Share | None = Field(None, le=1, description="0-1; null: 0.")
+    max_share: Share | None = Field(None, le=1, description="0-1; null: 1.")
+
+
+class ScenarioMixBoundsIn(Schema):
+    """The scenario's bounds on each work category's share, all of them: a category not
+    listed is unbounded."""
+
+    bounds: list[MixBoundIn] = Field(..., max_length=len(WorkCategory.values))
+
+
+class MixBoundOut(Schema):
+    category: str
+    min_share: Decimal
+    max_share: Decimal
+
+
+class ScenarioMixBoundsOut(Schema):
+    bounds: list[MixBoundOut]
+
+
+class ScenarioChoicesIn(Schema):
+    """Initiatives the plan must include and must leave out, all of them: any other is the
+    planner's choice."""
+
+    must: list[Id] = Field(default_factory=list, max_length=2000)
+    never: list[Id] = Field(default_factory=list, max_length=2000)
+
+
+class ScenarioChoicesOut(Schema):
+    must: list[int]
+    never: list[int]

@@ -22,7 +22,13 @@ from productorg.api.schemas import (
     AssessmentFilters,
     AssessmentIn,
     AssessmentOut,
+    AssessmentPatch,
     Conflict,
+    Error,
+    GrowthActionIn,
+    GrowthActionPatch,
+    GrowthGoalIn,
+    GrowthGoalPatch,
     GrowthPlanDetailOut,
     GrowthPlanFilters,
     GrowthPlanIn,
@@ -30,7 +36,7 @@ from productorg.api.schemas import (
     GrowthPlanPatch,
     Id,
 )
-from productorg.people.models import Level, Person
+from productorg.people.models import Assessment, Competency, GrowthGoal, Level, Person
 from productorg.people.selectors import growth as selectors
 from productorg.people.services import growth as services
 
@@ -105,6 +111,44 @@ def assessment_start(request: HttpRequest, payload: AssessmentIn) -> Any:
             )
     assessment = services.assessment_start(user=user, person=person, kind=payload.kind, peer=peer)
     return Status(201, assessment)
+
+
+def _assessment_or_404(request: HttpRequest, assessment_id: int) -> Assessment:
+    detail = selectors.assessment_detail(user=acting_user(request), assessment_id=assessment_id)
+    if detail is None:
+        raise Http404
+    return detail.assessment
+
+
+@router.patch(
+    "/assessments/{assessment_id}",
+    response={200: AssessmentDetailOut, 409: Error, **WRITE_ERRORS},
+)
+def assessment_update(request: HttpRequest, assessment_id: Id, payload: AssessmentPatch) -> Any:
+    """Rate competencies of your draft (those not named keep their rating) and, if given,
+    change its summary. A submitted assessment is read-only (409)."""
+    assessment = _assessment_or_404(request, assessment_id)
+    services.assessment_rate(
+        user=acting_user(request),
+        assessment=assessment,
+        ratings={
+            rating.competency_id: services.RatingInput(score=rating.score, evidence=rating.evidence)
+            for rating in payload.ratings
+        },
+        summary=assessment.summary if payload.summary is None else payload.summary,
+    )
+    return _assessment_detail(request, assessment_id)
+
+
+@router.post(
+    "/assessments/{assessment_id}/submit",
+    response={200: AssessmentDetailOut, 409: Error, **WRITE_ERRORS},
+)
+def assessment_submit(request: HttpRequest, assessment_id: Id) -> Any:
+    """Submit your draft once every competency is rated; afterwards it is read-only."""
+    assessment = _assessment_or_404(request, assessment_id)
+    services.assessment_submit(user=acting_user(request), assessment=assessment)
+    return _assessment_detail(request, assessment_id)
 
 
 # Growth plans.
@@ -196,3 +240,85 @@ def growth_plan_update(request: HttpRequest, plan_id: Id, payload: GrowthPlanPat
         summary=changes.get("summary", plan.summary),
     )
     return _plan_detail(request, plan_id)
+
+
+# Goals and actions: each change is based on the plan's `version` and moves it on.
+
+
+def _competency(competency_id: int | None) -> Competency | None:
+    if competency_id is None:
+        return None
+    competency = Competency.objects.filter(pk=competency_id).first()
+    if competency is None:
+        raise ApiInputError(f"There is no competency {competency_id}.", field="competency_id")
+    return competency
+
+
+@router.post(
+    "/growth-plans/{plan_id}/goals",
+    response={201: GrowthPlanDetailOut, 409: Conflict, **WRITE_ERRORS},
+)
+def growth_goal_add(request: HttpRequest, plan_id: Id, payload: GrowthGoalIn) -> Any:
+    """Add a goal at the end of the plan; the answer is the plan with it."""
+    plan = _plan_view(request, plan_id).plan
+    services.growth_goal_add(
+        user=acting_user(request),
+        plan=plan,
+        version=payload.version,
+        title=payload.title,
+        competency=_competency(payload.competency_id),
+        description=payload.description,
+    )
+    return Status(201, _plan_detail(request, plan_id))
+
+
+def _goal_or_404(request: HttpRequest, goal_id: int) -> GrowthGoal:
+    goal = selectors.growth_goal_readable(user=acting_user(request), goal_id=goal_id)
+    if goal is None:
+        raise Http404
+    return goal
+
+
+@router.patch(
+    "/growth-goals/{goal_id}",
+    response={200: GrowthPlanDetailOut, 409: Conflict, **WRITE_ERRORS},
+)
+def growth_goal_update(request: HttpRequest, goal_id: Id, payload: GrowthGoalPatch) -> Any:
+    """Move a goal to not started, in progress or done; the answer is its plan."""
+    goal = _goal_or_404(request, goal_id)
+    services.growth_goal_set_status(
+        user=acting_user(request), goal=goal, version=payload.version, status=payload.status
+    )
+    return _plan_detail(request, goal.plan_id)
+
+
+@router.post(
+    "/growth-goals/{goal_id}/actions",
+    response={201: GrowthPlanDetailOut, 409: Conflict, **WRITE_ERRORS},
+)
+def growth_action_add(request: HttpRequest, goal_id: Id, payload: GrowthActionIn) -> Any:
+    """Add an action to a goal; the answer is its plan."""
+    goal = _goal_or_404(request, goal_id)
+    services.growth_action_add(
+        user=acting_user(request),
+        goal=goal,
+        version=payload.version,
+        title=payload.title,
+        due_date=payload.due_date,
+    )
+    return Status(201, _plan_detail(request, goal.plan_id))
+
+
+@router.patch(
+    "/growth-actions/{action_id}",
+    response={200: GrowthPlanDetailOut, 409: Conflict, **WRITE_ERRORS},
+)
+def growth_action_update(request: HttpRequest, action_id: Id, payload: GrowthActionPatch) -> Any:
+    """Tick an action off, or open it again; the answer is its plan."""
+    action = selectors.growth_action_readable(user=acting_user(request), action_id=action_id)
+    if action is None:
+        raise Http404
+    services.growth_action_set_done(
+        user=acting_user(request), action=action, version=payload.version, done=payload.done
+    )
+    return _plan_detail(request, action.goal.plan_id)

@@ -19,16 +19,23 @@ from productorg.api.pagination import Pagination
 from productorg.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
+    ActionItemIn,
+    ActionItemOut,
+    ActionItemPatch,
     AgendaItemIn,
     AgendaItemOut,
     Id,
     MeetingIn,
     MeetingOut,
+    MeetingPatch,
     MeetingSummaryOut,
     OneOnOneCadenceOut,
     OneOnOneDetailOut,
     OneOnOneIn,
     OneOnOneOut,
+    OneOnOnePatch,
+    SharedNoteIn,
+    SharedNoteOut,
 )
 from productorg.people.models import Meeting
 from productorg.people.selectors import one_on_ones as selectors
@@ -114,6 +121,16 @@ def one_on_one_start(request: HttpRequest, payload: OneOnOneIn) -> Any:
     return Status(201, _summary(_detail_or_404(request, one_on_one.pk).summary))
 
 
+@router.patch("/one-on-ones/{one_on_one_id}", response={200: OneOnOneOut, **WRITE_ERRORS})
+def one_on_one_update(request: HttpRequest, one_on_one_id: Id, payload: OneOnOnePatch) -> Any:
+    """Change how often the pair meets (either of the two)."""
+    detail = _detail_or_404(request, one_on_one_id)
+    services.one_on_one_set_cadence(
+        user=acting_user(request), one_on_one=detail.one_on_one, cadence=payload.cadence
+    )
+    return _summary(_detail_or_404(request, one_on_one_id).summary)
+
+
 @router.post(
     "/one-on-ones/{one_on_one_id}/meetings", response={201: MeetingSummaryOut, **WRITE_ERRORS}
 )
@@ -144,9 +161,8 @@ def _meeting_or_404(request: HttpRequest, meeting_id: int) -> selectors.MeetingD
     return detail
 
 
-@router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
-def meeting_get(request: HttpRequest, meeting_id: Id) -> Any:
-    """A meeting's shared content: agenda, shared notes and action items (no private note)."""
+def _meeting_out(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    """A meeting's shared content; the selector's private note is deliberately left out."""
     detail = _meeting_or_404(request, meeting_id)
     meeting = detail.meeting
     return {
@@ -161,6 +177,20 @@ def meeting_get(request: HttpRequest, meeting_id: Id) -> Any:
     }
 
 
+@router.get("/meetings/{meeting_id}", response={200: MeetingOut, **READ_ERRORS})
+def meeting_get(request: HttpRequest, meeting_id: Id) -> Any:
+    """A meeting's shared content: agenda, shared notes and action items (no private note)."""
+    return _meeting_out(request, meeting_id)
+
+
+@router.patch("/meetings/{meeting_id}", response={200: MeetingOut, **WRITE_ERRORS})
+def meeting_update(request: HttpRequest, meeting_id: Id, payload: MeetingPatch) -> Any:
+    """Record that the meeting took place, or not (a future meeting cannot have been held)."""
+    detail = _meeting_or_404(request, meeting_id)
+    services.meeting_set_held(user=acting_user(request), meeting=detail.meeting, held=payload.held)
+    return _meeting_out(request, meeting_id)
+
+
 @router.post("/meetings/{meeting_id}/agenda-items", response={201: AgendaItemOut, **WRITE_ERRORS})
 def agenda_item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn) -> Any:
     """Put a topic on the meeting's shared agenda."""
@@ -172,3 +202,45 @@ def agenda_item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn)
         recurring=payload.recurring,
     )
     return Status(201, item)
+
+
+@router.post("/meetings/{meeting_id}/shared-notes", response={201: SharedNoteOut, **WRITE_ERRORS})
+def shared_note_add(request: HttpRequest, meeting_id: Id, payload: SharedNoteIn) -> Any:
+    """Add shared notes (Markdown) to the meeting; both of you read them."""
+    detail = _meeting_or_404(request, meeting_id)
+    note = services.shared_note_add(
+        user=acting_user(request), meeting=detail.meeting, text=payload.text
+    )
+    return Status(201, note)
+
+
+@router.post("/meetings/{meeting_id}/action-items", response={201: ActionItemOut, **WRITE_ERRORS})
+def action_item_add(request: HttpRequest, meeting_id: Id, payload: ActionItemIn) -> Any:
+    """Agree a to-do in the meeting, owned by one of the pair; it carries over until done."""
+    detail = _meeting_or_404(request, meeting_id)
+    owner = next((person for person in detail.participants if person.pk == payload.owner_id), None)
+    if owner is None:
+        raise ApiInputError(
+            "The owner of an action item is one of the two of you.", field="owner_id"
+        )
+    item = services.action_item_add(
+        user=acting_user(request),
+        meeting=detail.meeting,
+        text=payload.text,
+        owner=owner,
+        due_date=payload.due_date,
+    )
+    return Status(201, item)
+
+
+@router.patch("/action-items/{action_item_id}", response={200: ActionItemOut, **WRITE_ERRORS})
+def action_item_update(request: HttpRequest, action_item_id: Id, payload: ActionItemPatch) -> Any:
+    """Tick an action item off, or open it again."""
+    action_item = selectors.action_item_of_participant(
+        user=acting_user(request), action_item_id=action_item_id
+    )
+    if action_item is None:
+        raise Http404
+    return services.action_item_complete(
+        user=acting_user(request), action_item=action_item, done=payload.done
+    )

@@ -28,7 +28,9 @@ from productorg.api.schemas import (
     InitiativeOut,
     InitiativePatch,
     KeyResultIn,
+    KeyResultNew,
     KeyResultOut,
+    KeyResultPatch,
     KeyResultRecord,
     ObjectiveFilters,
     ObjectiveIn,
@@ -338,13 +340,61 @@ def key_result_list(request: HttpRequest, objective_id: Id) -> Any:
     return objective.key_results.order_by("pk")
 
 
+def _key_results_save(
+    request: HttpRequest, objective: Objective, key_results: list[dict[str, Any]]
+) -> None:
+    """Save the objective with these key results through the objective's own service, so its
+    rules hold (leaders only, a target that moves, the version)."""
+    values = {**_objective_values(objective), "key_results": key_results}
+    editing.objective_update(
+        user=acting_user(request),
+        objective=objective,
+        version=objective.version,
+        data=_objective_data(values),
+    )
+
+
+@router.post(
+    "/objectives/{objective_id}/key-results",
+    response={201: KeyResultOut, **VERSIONED_WRITE_ERRORS},
+)
+def key_result_create(request: HttpRequest, objective_id: Id, payload: KeyResultNew) -> Any:
+    """Add a key result to the objective (leaders)."""
+    objective = _objective_or_404(request, objective_id)
+    rows = _objective_values(objective)["key_results"]
+    _key_results_save(request, objective, [*rows, payload.dict()])
+    kept = [row["id"] for row in rows]
+    return Status(201, objective.key_results.exclude(pk__in=kept).order_by("-pk").first())
+
+
+def _key_result_or_404(request: HttpRequest, key_result_id: int) -> KeyResult:
+    key_result = KeyResult.objects.filter(pk=key_result_id).first()
+    if key_result is None or not _objective_visible(request, key_result.objective_id):
+        raise Http404
+    return key_result
+
+
+@router.patch(
+    "/key-results/{key_result_id}", response={200: KeyResultOut, **VERSIONED_WRITE_ERRORS}
+)
+def key_result_update(request: HttpRequest, key_result_id: Id, payload: KeyResultPatch) -> Any:
+    """Change the fields given of a key result (leaders)."""
+    key_result = _key_result_or_404(request, key_result_id)
+    objective = _objective_or_404(request, key_result.objective_id)
+    changes = payload.dict(exclude_unset=True)
+    rows = [
+        {**row, **changes} if row["id"] == key_result.pk else row
+        for row in _objective_values(objective)["key_results"]
+    ]
+    _key_results_save(request, objective, rows)
+    return KeyResult.objects.get(pk=key_result.pk)
+
+
 @router.post("/key-results/{key_result_id}/record", response={200: KeyResultOut, **WRITE_ERRORS})
 def key_result_record(request: HttpRequest, key_result_id: Id, payload: KeyResultRecord) -> Any:
     """Record where the key result's metric stands now (leaders)."""
     user = acting_user(request)
-    key_result = KeyResult.objects.filter(pk=key_result_id).first()
-    if key_result is None or not _objective_visible(request, key_result.objective_id):
-        raise Http404
+    key_result = _key_result_or_404(request, key_result_id)
     if not permissions.can_change_strategy(user):
         raise editing.EditingNotAllowed("Only leaders record key results.")
     return services.key_result_record(key_result=key_result, current=payload.current)

@@ -36,6 +36,9 @@ class Api:
     def patch(self, path: str, body: Any = None):
         return self._send("patch", path, body)
 
+    def put(self, path: str, body: Any = None):
+        return self._send("put", path, body)
+
     def _send(self, method: str, path: str, body: Any):
         return getattr(self.client, method)(
             BASE + path,

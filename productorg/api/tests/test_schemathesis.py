@@ -20,7 +20,11 @@ from schemathesis.specs.openapi.checks import (
 
 from productorg.accounts import services
 from productorg.factories import (
+    ActionItemFactory,
     AgendaItemFactory,
+    AssessmentFactory,
+    GrowthActionFactory,
+    GrowthGoalFactory,
     GrowthPlanFactory,
     MeetingFactory,
     ObjectiveFactory,
@@ -28,6 +32,7 @@ from productorg.factories import (
     PrivateNoteFactory,
     ScenarioFactory,
 )
+from productorg.planning.models import PlanRun
 from productorg.strategy.models import KeyResult
 from productorg.wsgi import application
 
@@ -68,12 +73,15 @@ def leader_token(org) -> str:
     today = datetime.date(2027, 1, 4)
     objective = ObjectiveFactory(title="Grow checkout", period="2027-H1", owner=org.dana)
     KeyResult.objects.create(objective=objective, metric="Conversion", baseline=2, target=3)
-    ScenarioFactory(name="Base", time_limit_s=1)
+    scenario = ScenarioFactory(name="Base", time_limit_s=1)
+    PlanRun.objects.create(scenario=scenario)
     one_on_one = OneOnOneFactory(manager=org.dana, report=org.gabe)
     meeting = MeetingFactory(one_on_one=one_on_one, date=today)
     AgendaItemFactory(meeting=meeting, author=org.gabe)
     PrivateNoteFactory(meeting=meeting, author=org.dana, text="PRIVATE-SCHEMATHESIS")
-    GrowthPlanFactory(person=org.gabe)
+    ActionItemFactory(raised_in=meeting, owner=org.gabe)
+    AssessmentFactory(person=org.gabe, author=org.dana, kind="manager")
+    GrowthActionFactory(goal=GrowthGoalFactory(plan=GrowthPlanFactory(person=org.gabe)))
     return services.api_token_create(user=org.dana.user, name="fuzz", scope="write").secret
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from productorg.interchange.importers.mapped import suggest_columns
 from productorg.interchange.importers.reading import open_table
+from productorg.interchange.importers.report import Action, ImportReport
 from productorg.interchange.models import ImportRun, MappingPreset, TeamMapping
 from productorg.interchange.services import import_file
 from productorg.people.models import Person
@@ -262,3 +263,24 @@ def test_the_example_exports_in_the_docs_check_without_errors(org, settings, sou
     assert report.rows_read > 0
     assert not report.errors, report.errors
     assert report.counts["create"] > 0
+
+
+def test_the_dry_run_page_of_a_large_import_takes_a_few_queries(
+    org, client, django_assert_max_num_queries
+):
+    report = ImportReport(source="jira", dry_run=True, rows_read=20_000)
+    for line in range(2, 20_002):
+        report.add(line, Action.SKIP, key=f"CHK-{line}", title="Story", reason="no parent")
+    report.unmapped["Project key"] = [f"P{number}" for number in range(30)]
+    run = ImportRun.objects.create(
+        source="jira",
+        filename="big.csv",
+        status=ImportRun.Status.CHECKED,
+        report=report.to_json(),
+        requested_by=org.gabe.user,
+    )
+    client.force_login(org.gabe.user)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("interchange:import-run", args=[run.pk])).content.decode()
+    assert "and 19,500 more rows" in page or "and 19500 more rows" in page
+    assert page.count("<select") == 30

@@ -271,6 +271,18 @@ def meeting_detail(*, user: User, meeting_id: int) -> MeetingDetail | None:
     )
 
 
+def action_item_of_participant(*, user: User, action_item_id: int) -> ActionItem | None:
+    """An action item of one of the user's own 1:1 series (with its series), else None."""
+    me = permissions.person_of(user)
+    if me is None:
+        return None
+    return (
+        ActionItem.objects.select_related("one_on_one")
+        .filter(Q(one_on_one__manager=me) | Q(one_on_one__report=me), pk=action_item_id)
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class PairCadence:
     """How a manager–report pair keeps up its 1:1s: dates and counts only, never content."""

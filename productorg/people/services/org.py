@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 
 from productorg.people.levels import LADDER
-from productorg.people.models import Level, Person
+from productorg.people.models import Level, Person, Team
 
 
 @transaction.atomic
@@ -36,6 +37,53 @@ def person_set_manager(*, person: Person, manager: Person | None) -> Person:
     person.full_clean(validate_unique=False, validate_constraints=False)
     person.save(update_fields=["manager"])
     return person
+
+
+@transaction.atomic
+def team_create(
+    *,
+    name: str,
+    mission: str = "",
+    product_area: str = "",
+    product_manager: Person | None = None,
+    leader: Person | None = None,
+    capacity_per_quarter: Decimal = Decimal(0),
+) -> Team:
+    """Create a team; a taken name or a negative capacity raises ValidationError."""
+    team = Team(
+        name=name,
+        mission=mission,
+        product_area=product_area,
+        product_manager=product_manager,
+        leader=leader,
+        capacity_per_quarter=capacity_per_quarter,
+    )
+    team.full_clean()
+    team.save()
+    return team
+
+
+TEAM_FIELDS = (
+    "name",
+    "mission",
+    "product_area",
+    "product_manager",
+    "leader",
+    "capacity_per_quarter",
+)
+
+
+@transaction.atomic
+def team_update(*, team: Team, **changes: object) -> Team:
+    """Change the team's fields given (any of TEAM_FIELDS), validated like team_create."""
+    unknown = set(changes) - set(TEAM_FIELDS)
+    if unknown:
+        raise TypeError(f"team_update() got unexpected fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(team, name, value)
+    team.full_clean()
+    team.save()
+    return team
 
 
 def ladder_ensure() -> None:
