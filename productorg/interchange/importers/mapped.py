@@ -8,7 +8,6 @@ by initiatives_apply, like every importer's), teams or people.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -40,12 +39,6 @@ from productorg.people.services import person_create
 from productorg.strategy.models import ImportSource, InitiativeStatus, WorkCategory
 
 _PROGRESS_EVERY = 500
-
-# Whether initiatives_apply writes value estimates yet; until it does, a mapped value column
-# is read and checked, and the report says it was not written.
-_RECORDS_TAKE_VALUE = "value_estimate" in {
-    record_field.name for record_field in dataclasses.fields(InitiativeRecord)
-}
 
 # Sources whose exports always carry an ID: without it a re-import could not find its rows.
 _KEYED_SOURCES = {ImportSource.PRODUCTBOARD.value, ImportSource.AHA.value}
@@ -238,8 +231,6 @@ def mapped_import(
             "No column is mapped to Key: every row creates a new initiative, and importing "
             "the file again creates them again."
         )
-    if "value_estimate" in columns and not _RECORDS_TAKE_VALUE:
-        report.notes.append("Value estimates are checked but not imported yet.")
     records = list(initiative_records(rows, columns=columns, report=report))
     progress("reading", table.size, table.size)
     return initiatives_apply(
@@ -385,7 +376,7 @@ def initiative_record(
     if cells.messages:
         report.error(row.line, cells.reason(), key=key, title=title)
         return None
-    record = InitiativeRecord(
+    return InitiativeRecord(
         line=row.line,
         # Without a key column every row is new: its line tells it apart in this file only.
         key=key if "key" in columns else f"line-{row.line}",
@@ -400,10 +391,8 @@ def initiative_record(
         earliest_start=earliest_start,
         deadline=deadline,
         category=category,
+        value_estimate=value,
     )
-    if value is not None and _RECORDS_TAKE_VALUE:
-        record.value_estimate = value  # type: ignore[attr-defined]
-    return record
 
 
 def initiative_status(text: str) -> str:

@@ -352,6 +352,20 @@ def test_a_generic_file_without_a_key_says_rows_always_create(org):
     assert report.counts["create"] == 3
 
 
+def test_keyless_rows_are_created_with_their_value_and_no_stored_key(org, tmp_path):
+    path = csv_file(tmp_path, "Name,Value\nFirst idea,40\nSecond idea,7.5\n")
+
+    report = run(path, columns={"title": "Name", "value_estimate": "Value"}, dry_run=False)
+
+    assert report.applied
+    assert [outcome.key for outcome in report.outcomes] == ["", ""]
+    created = Initiative.objects.filter(source="csv").order_by("title")
+    assert [(i.title, i.value_estimate, i.source_key) for i in created] == [
+        ("First idea", Decimal("40.0"), ""),
+        ("Second idea", Decimal("7.5"), ""),
+    ]
+
+
 def test_an_aha_xlsx_export_imports_like_its_csv(org, tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
