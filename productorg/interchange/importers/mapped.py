@@ -91,15 +91,15 @@ _FIELDS = {
 # The column names each vendor's export uses for a field, most likely first.
 _VENDOR_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     ImportSource.PRODUCTBOARD.value: {
-        "key": ("Feature ID", "ID"),
-        "title": ("Feature name", "Name"),
-        "description": ("Description",),
+        "key": ("Feature ID", "ID", "Feature UUID"),
+        "title": ("Feature name", "Name", "Feature"),
+        "description": ("Description", "Feature description"),
         "status": ("Status", "Feature status"),
-        "owner": ("Owner email", "Owner"),
-        "team": ("Team", "Product"),
-        "earliest_start": ("Start date", "Timeframe start"),
-        "deadline": ("End date", "Timeframe end"),
-        "tags": ("Tags",),
+        "owner": ("Owner email", "Owner", "Feature owner"),
+        "team": ("Team", "Teams", "Team(s)", "Product", "Component"),
+        "earliest_start": ("Start date", "Timeframe start", "Timeframe start date"),
+        "deadline": ("End date", "Timeframe end", "Timeframe end date"),
+        "tags": ("Tags", "Feature tags"),
     },
     ImportSource.AHA.value: {
         "key": ("Feature reference #", "Reference #", "Feature reference"),
