@@ -147,6 +147,12 @@ def open_table(file: IO[bytes], *, name: str = "") -> Table:
         raise ReadError("The file is empty.")
     if start.startswith(b"PK\x03\x04"):
         return _open_xlsx(file, size=size)
+    if start.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<!doctype", b"<html", b"<table")):
+        # Jira's "Export Excel" writes an HTML page named .xls.
+        raise ReadError(
+            "This is a web page (HTML), not a CSV or XLSX export; in Jira use "
+            "Export → Export CSV (all fields)."
+        )
     if start.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError(
             "This is an old Excel .xls workbook; save it as .xlsx or CSV and import that."

@@ -158,6 +158,12 @@ def test_an_old_xls_workbook_is_refused_with_what_to_do():
         table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, name="export.xls")
 
 
+def test_jiras_html_excel_export_is_refused_with_what_to_do():
+    page = b"\xef\xbb\xbf\r\n<html><head><meta charset='UTF-8'></head><body><table>" + b"x" * 500
+    with pytest.raises(ReadError, match="Export CSV"):
+        table(page, name="Jira.xls")
+
+
 def test_progress_position_grows_to_the_size():
     data = b"a,b\n" + b"1,2\n" * 10_000
     read = table(data)
