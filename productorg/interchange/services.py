@@ -176,7 +176,9 @@ def import_run_confirm(*, import_run: ImportRun) -> ImportRun:
 def import_run_execute(*, import_run_id: int) -> ImportRun:
     """Run a queued import (its dry run, or the real one) and store its report."""
     run = ImportRun.objects.get(pk=import_run_id)
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, phase="reading")
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.RUNNING, phase="reading", updated_at=timezone.now()
+    )
     recorder = _ProgressRecorder(run.pk)
     try:
         with open(run.stored_file, "rb") as file:
@@ -235,7 +237,7 @@ class _ProgressRecorder:
         now = time.monotonic()
         if now - self.written_at >= PROGRESS_INTERVAL_S or done >= total:
             ImportRun.objects.filter(pk=self.import_run_id).update(
-                phase=phase, done=done, total=total
+                phase=phase, done=done, total=total, updated_at=timezone.now()
             )
             self.written_at = now
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from productorg.interchange.importers.mapped import suggest_columns
 from productorg.interchange.importers.reading import open_table
@@ -284,3 +287,33 @@ def test_the_dry_run_page_of_a_large_import_takes_a_few_queries(
         page = client.get(reverse("interchange:import-run", args=[run.pk])).content.decode()
     assert "and 19,500 more rows" in page or "and 19500 more rows" in page
     assert page.count("<select") == 30
+
+
+def test_an_import_nobody_picks_up_says_to_start_the_worker(org, client):
+    run = ImportRun.objects.create(
+        source="jira", filename="a.csv", status=ImportRun.Status.QUEUED, requested_by=org.gabe.user
+    )
+    url = reverse("interchange:import-run", args=[run.pk])
+    client.force_login(org.gabe.user)
+    assert "productorg worker" not in client.get(url).content.decode()
+
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=1))
+    page = client.get(url).content.decode()
+    assert "start <code>productorg worker</code>" in page
+    assert 'hx-trigger="every 1s"' in page  # it starts as soon as a worker runs
+
+
+def test_an_import_whose_worker_went_away_stops_polling_and_says_so(org, client):
+    run = ImportRun.objects.create(
+        source="jira",
+        filename="a.csv",
+        status=ImportRun.Status.RUNNING,
+        phase="reading",
+        requested_by=org.gabe.user,
+    )
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    client.force_login(org.gabe.user)
+    page = client.get(reverse("interchange:import-run", args=[run.pk])).content.decode()
+    assert "stopped moving" in page
+    assert "Nothing was written." in page
+    assert "hx-trigger" not in page

@@ -5,10 +5,13 @@ run is its uploader's alone."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from productorg.interchange import selectors, services
@@ -21,6 +24,11 @@ from productorg.pages import htmx_partial
 
 RUN = "interchange/import_run.html"
 ROWS_SHOWN = 500
+# A queued run nobody picked up this long: the worker is probably not running.
+NO_WORKER = dt.timedelta(seconds=30)
+# A running import writes its progress at least every second while it reads; this long
+# without a write, its worker has gone (restarted or killed) and it will not finish.
+STALLED = dt.timedelta(minutes=10)
 
 
 def import_home(request: HttpRequest) -> HttpResponse:
@@ -106,7 +114,10 @@ def _run_context(run: ImportRun, show: str) -> dict:
     active = run.status in {ImportRun.Status.QUEUED, ImportRun.Status.RUNNING}
     context: dict = {"active": active}
     if active:
+        quiet_for = timezone.now() - run.updated_at
         context["percent"] = round(100 * run.done / run.total) if run.total else 0
+        context["no_worker"] = run.status == ImportRun.Status.QUEUED and quiet_for > NO_WORKER
+        context["stalled"] = run.status == ImportRun.Status.RUNNING and quiet_for > STALLED
         return context
     if run.report is None:
         return context
