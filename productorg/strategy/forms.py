@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from productorg.people.models import Person, Team
-from productorg.strategy.models import Initiative, Objective, WorkCategory
+from productorg.strategy.models import ImportSource, Initiative, Objective, WorkCategory
 
 
 class InitiativeFilterForm(forms.Form):
@@ -32,6 +32,12 @@ class InitiativeFilterForm(forms.Form):
     )
     objective = forms.ModelChoiceField(queryset=Objective.objects.all(), required=False)
     tag = forms.CharField(required=False, max_length=100)
+    source = forms.ChoiceField(choices=[("", "Any source"), *ImportSource.choices], required=False)
+
+    def source_label(self) -> str:
+        """The import source filtered on, as people name it ("Jira")."""
+        source = self.cleaned_data.get("source") if hasattr(self, "cleaned_data") else ""
+        return ImportSource(source).label if source else ""
 
     def filters(self) -> dict:
         """The valid filters as selector keyword arguments; invalid ones are left out."""
@@ -46,6 +52,7 @@ class InitiativeFilterForm(forms.Form):
             "owner_id": data["owner"].pk if data.get("owner") else None,
             "objective_id": data["objective"].pk if data.get("objective") else None,
             "tag": (data.get("tag") or "").strip(),
+            "source": data.get("source") or "",
         }
 
     def ignored(self) -> list[str]:

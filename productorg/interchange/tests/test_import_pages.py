@@ -132,7 +132,17 @@ def test_a_leader_checks_maps_the_team_and_imports_a_jira_export(
     assert initiative.team == org.checkout
     assert initiative.effort_estimate == 3  # 15 points at 5 points a person-week
     assert sorted(initiative.tags.values_list("name", flat=True)) == ["payments", "q3"]
-    assert "Imported: 1 created" in client.get(response.url).content.decode()
+    page = client.get(response.url).content.decode()
+    assert "Imported: 1 created" in page
+    listing = reverse("strategy:initiative-list") + "?source=jira"
+    assert listing in page
+    imported = client.get(listing).content.decode()
+    assert "Imported from <strong>Jira</strong>" in imported
+    assert "Faster checkout" in imported
+    assert "1 initiative" in imported
+    unknown = client.get(reverse("strategy:initiative-list") + "?source=nope")
+    assert unknown.status_code == 200
+    assert "Ignored a filter value" in unknown.content.decode()
 
 
 def test_confirming_an_import_with_unmapped_teams_writes_nothing(

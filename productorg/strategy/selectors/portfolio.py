@@ -70,6 +70,7 @@ def initiatives_filtered(
     owner_id: int | None = None,
     objective_id: int | None = None,
     tag: str = "",
+    source: str = "",
     search: str = "",
 ) -> QuerySet[Initiative]:
     """The initiatives list: each filter given narrows it; the search matches titles."""
@@ -88,6 +89,8 @@ def initiatives_filtered(
         initiatives = initiatives.filter(objectives=objective_id)
     if tag:
         initiatives = initiatives.filter(tags__name__iexact=tag)
+    if source:
+        initiatives = initiatives.filter(source=source)
     if search:
         initiatives = initiatives.filter(title__icontains=search)
     return initiatives.order_by("title", "pk")
