@@ -21,7 +21,13 @@ from productorg.people.models import Assessment, GrowthGoal, GrowthPlan, OneOnOn
 from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
 from productorg.people.models.one_on_ones import NOTE_MAX_LENGTH
 from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun
-from productorg.strategy.models import Bucket, Health, InitiativeStatus, WorkCategory
+from productorg.strategy.models import (
+    Bucket,
+    Health,
+    ImportSource,
+    InitiativeStatus,
+    WorkCategory,
+)
 
 # PostgreSQL integer columns end here; a bigger id can name nothing.
 MAX_ID = 2**31 - 1
@@ -68,6 +74,7 @@ Category = Literal[tuple(WorkCategory.values)]
 BucketValue = Literal[("", *Bucket.values)]
 Status = Literal[tuple(InitiativeStatus.values)]
 HealthValue = Literal[tuple(Health.values)]
+Source = Literal[tuple(ImportSource.values)]
 Cadence = Literal[tuple(OneOnOne.Cadence.values)]
 AssessmentKind = Literal[tuple(Assessment.Kind.values)]
 AssessmentStatus = Literal[tuple(Assessment.Status.values)]
@@ -215,6 +222,8 @@ class InitiativeOut(Schema):
     job_size: int | None
     objective_ids: list[int]
     tags: list[str]
+    source: str = Field(description="The tool an import brought it from ('' if made here).")
+    source_key: str = Field(description="Its key in that tool, e.g. a Jira issue key.")
     efforts: list[TeamEffortOut]
     version: int
     created_at: datetime.datetime
@@ -244,6 +253,7 @@ class InitiativeFilters(Schema):
     owner: Id | None = None
     objective: Id | None = None
     tag: SearchText = Field("", description="The exact name of a tag.")
+    source: Source | None = Field(None, description="The tool an import brought it from.")
     q: SearchText = Field("", description="Part of the title.")
 
 

@@ -107,6 +107,7 @@ def initiative_list(request: HttpRequest, filters: Query[InitiativeFilters]) -> 
         owner_id=filters.owner,
         objective_id=filters.objective,
         tag=filters.tag or "",
+        source=filters.source or "",
         search=filters.q,
     )
     return _with_relations(initiatives)

@@ -33,6 +33,10 @@ def test_the_initiative_list_filters(org, api):
     assert titles(client.get("/initiatives", objective=objective.pk)) == ["One-click reorder"]
     Initiative.objects.get(title="Invoice dunning").tags.add(Tag.objects.create(name="finance"))
     assert titles(client.get("/initiatives", tag="finance")) == ["Invoice dunning"]
+    Initiative.objects.filter(title="Typo-tolerant search").update(source="jira", source_key="S-1")
+    imported = client.get("/initiatives", source="jira")
+    assert titles(imported) == ["Typo-tolerant search"]
+    assert imported.json()["items"][0]["source_key"] == "S-1"
 
 
 def test_an_unknown_filter_value_is_a_422_naming_it(org, api):
