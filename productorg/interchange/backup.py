@@ -24,6 +24,7 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -44,6 +45,17 @@ SEEDED_MODELS = frozenset(
         "strategy.dimensionvalue",
     }
 )
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to the millisecond; a backup keeps every microsecond, so a
+    restore gives back the very values (and a second backup the same file)."""
+
+    def default(self, o: object) -> object:
+        if isinstance(o, dt.datetime | dt.time):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 class BackupError(Exception):
@@ -146,6 +158,7 @@ def backup_write(
                 counted(queryset.iterator(chunk_size=2000)),
                 stream=stream,
                 use_natural_foreign_keys=_uses_natural_keys(model),
+                cls=ExactJSONEncoder,
             )
     trailer = {"end": FORMAT, "objects": summary.total, "counts": summary.counts}
     stream.write(json.dumps(trailer) + "\n")

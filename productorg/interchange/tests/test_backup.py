@@ -186,6 +186,19 @@ def unknown_field(document: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def test_times_come_back_to_the_microsecond(workspace):
+    # Django's JSON encoder keeps milliseconds only: 12:00:00.000345 came back as 12:00:00.
+    joined = datetime.datetime(2026, 3, 1, 12, 0, 0, 345, tzinfo=datetime.UTC)
+    User.objects.filter(username="sam").update(date_joined=joined)
+    first = written()
+    wipe()
+
+    backup.backup_restore(stream=io.StringIO(first))
+
+    assert User.objects.get(username="sam").date_joined == joined
+    assert objects_of(written()) == objects_of(first)
+
+
 @pytest.mark.parametrize(
     ("damage", "reason"),
     [
