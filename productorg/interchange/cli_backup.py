@@ -11,15 +11,13 @@ from typing import Annotated
 
 import typer
 
-
-def _say(message: str) -> None:
-    typer.echo(message, err=True)
+from productorg.console import say
 
 
 def _print_counts(counts: dict[str, int]) -> None:
     for label, count in counts.items():
         if count:
-            _say(f"  {label:<32} {count}")
+            say(f"  {label:<32} {count}")
 
 
 def backup_command(
@@ -42,11 +40,11 @@ def backup_command(
             with open_for_writing(file) as stream:
                 summary = backup_write(stream=stream)
         except OSError as error:
-            _say(f"Cannot write {file}: {error.strerror or error}.")
+            say(f"Cannot write {file}: {error.strerror or error}.")
             raise typer.Exit(code=1) from error
     _print_counts(summary.counts)
     where = "stdout" if file == "-" else file
-    _say(f"Wrote {summary.total} objects to {where}. It holds private data: keep it safe.")
+    say(f"Wrote {summary.total} objects to {where}. It holds private data: keep it safe.")
 
 
 def restore_command(
@@ -67,14 +65,14 @@ def restore_command(
     try:
         stream = sys.stdin if file == "-" else open_for_reading(file)
     except OSError as error:
-        _say(f"Cannot read {file}: {error.strerror or error}.")
+        say(f"Cannot read {file}: {error.strerror or error}.")
         raise typer.Exit(code=1) from error
     try:
         with stream:
             summary = backup_restore(stream=stream, force=force)
     except BackupError as error:
-        _say(f"{error.message}")
-        _say("Nothing was restored.")
+        say(f"{error.message}")
+        say("Nothing was restored.")
         raise typer.Exit(code=2) from error
     _print_counts(summary.counts)
-    _say(f"Restored {summary.total} objects from {file}.")
+    say(f"Restored {summary.total} objects from {file}.")

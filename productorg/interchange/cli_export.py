@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from productorg.console import active_user_named, say
+
 
 class Kind(StrEnum):
     INITIATIVES = "initiatives"
@@ -25,10 +27,6 @@ class Format(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
     JSON = "json"
-
-
-def _say(message: str) -> None:
-    typer.echo(message, err=True)
 
 
 def export_command(
@@ -78,19 +76,19 @@ def export_command(
         # The command line reads the database directly; it exports as an administrator would.
         user = User(username="command line", kind=User.Kind.ADMIN)
     else:
-        user = User.objects.filter(username=as_user, is_active=True).first()
+        user = active_user_named(as_user)
         if user is None:
-            _say(f"No active user is named {as_user!r}.")
+            say(f"No active user is named {as_user!r}.")
             raise typer.Exit(code=1)
     if kind == Kind.PLAN:
         found = selectors.scenario_for_export(name=scenario)
         if found is None:
-            _say(f"No scenario is named {scenario!r}.")
+            say(f"No scenario is named {scenario!r}.")
             raise typer.Exit(code=1)
         try:
             data = selectors.plan_export(user=None if as_user is None else user, scenario=found)
         except selectors.NoPlanError as error:
-            _say(str(error))
+            say(str(error))
             raise typer.Exit(code=1) from error
     else:
         data = selectors.portfolio_export(kind=kind.value, user=user)
@@ -102,7 +100,7 @@ def export_command(
         with Path(str(output)).open("w", encoding="utf-8", newline="") as stream:
             _write_text(output_format, data, stream, bom=bom)
     if not to_stdout:
-        _say(f"Wrote {output}.")
+        say(f"Wrote {output}.")
 
 
 def _write_text(output_format: Format, data, stream, *, bom: bool) -> None:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from productorg.console import active_user_named, say
+
 if TYPE_CHECKING:
     from productorg.accounts.models import User
     from productorg.interchange.importers.report import ImportReport
@@ -34,12 +36,8 @@ import_app = typer.Typer(
 )
 
 
-def _say(message: str) -> None:
-    typer.echo(message, err=True)
-
-
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    _say(message)
+    say(message)
     return typer.Exit(code=code)
 
 
@@ -51,16 +49,37 @@ def _resolve_user(
 ) -> User | None:
     """The user to import as: none (the command line's own rights, as `productorg export`
     without --as) or the named active user, who must be allowed to import."""
-    from productorg.accounts.models import User
-
     if as_user is None:
         return None
-    user = User.objects.filter(username=as_user, is_active=True).first()
+    user = active_user_named(as_user)
     if user is None:
         raise _fail(f"No active user is named {as_user!r}.")
     if not allowed(user):
         raise _fail(f"{as_user} may not do this: {refusal}")
     return user
+
+
+def _importing_user(as_user: str | None, *, target: str) -> User | None:
+    """The --as user, who must be a leader for initiatives and an admin for people and teams."""
+    from productorg.accounts.permissions import can_import_initiatives, can_import_people
+
+    if target == "initiatives":
+        return _resolve_user(
+            as_user,
+            allowed=can_import_initiatives,
+            refusal="only product leaders import initiatives.",
+        )
+    return _resolve_user(
+        as_user, allowed=can_import_people, refusal="only administrators import people."
+    )
+
+
+def _remembered_with(source: str, **flags: Any) -> dict[str, Any]:
+    """The options of the source's last successful import, overridden by the flags given."""
+    from productorg.interchange.services import import_profile_options
+
+    given = {name: value for name, value in flags.items() if value is not None}
+    return {**import_profile_options(source=source), **given}
 
 
 def _team_mapping(flags: list[str]) -> dict[str, Team | None]:
@@ -103,7 +122,7 @@ class _ProgressPrinter:
             what = f"{_megabytes(done)} of {_megabytes(total)} MB"
         else:
             what = f"{done:,} of {total:,} initiatives"
-        _say(f"{elapsed:7.1f} s  {phase:<8} {share:6.1%}  {what}")
+        say(f"{elapsed:7.1f} s  {phase:<8} {share:6.1%}  {what}")
 
 
 def _megabytes(size: int) -> str:
@@ -294,24 +313,17 @@ def import_jira(
     from productorg.cli import _setup_django
 
     _setup_django()
-    from productorg.accounts.permissions import can_import_initiatives
     from productorg.interchange.importers.jira import JiraOptions
-    from productorg.interchange.services import import_profile_options
 
-    user = _resolve_user(
-        as_user, allowed=can_import_initiatives, refusal="only product leaders import initiatives."
+    user = _importing_user(as_user, target="initiatives")
+    options = _remembered_with(
+        "jira",
+        issue_types=issue_types,
+        points_per_person_week=points_per_week,
+        team_field=team_field,
+        start_field=start_field,
+        target_field=target_field,
     )
-    flags: dict[str, Any] = {
-        "issue_types": issue_types,
-        "points_per_person_week": points_per_week,
-        "team_field": team_field,
-        "start_field": start_field,
-        "target_field": target_field,
-    }
-    options = {
-        **import_profile_options(source="jira"),
-        **{name: value for name, value in flags.items() if value is not None},
-    }
     try:
         jira_options = JiraOptions.from_dict(options)
     except ValueError as error:
@@ -360,19 +372,11 @@ def import_linear(
     from productorg.cli import _setup_django
 
     _setup_django()
-    from productorg.accounts.permissions import can_import_initiatives
     from productorg.interchange.importers.linear import TEAM_FIELD, LinearOptions
     from productorg.interchange.importers.reading import ReadError
-    from productorg.interchange.services import import_profile_options
 
-    user = _resolve_user(
-        as_user, allowed=can_import_initiatives, refusal="only product leaders import initiatives."
-    )
-    flags = {"points_per_person_week": points_per_week, "level": level}
-    options = {
-        **import_profile_options(source="linear"),
-        **{name: value for name, value in flags.items() if value is not None},
-    }
+    user = _importing_user(as_user, target="initiatives")
+    options = _remembered_with("linear", points_per_person_week=points_per_week, level=level)
     try:
         chosen = LinearOptions.of(options)
     except ReadError as error:
@@ -492,21 +496,11 @@ def _import_mapped(
     from productorg.cli import _setup_django
 
     _setup_django()
-    from productorg.accounts.permissions import can_import_initiatives, can_import_people
     from productorg.interchange.importers.mapped import mapping_preset_save
 
     if target not in ("initiatives", "people", "teams"):
         raise _fail(f"--target {target!r}: choose initiatives, people or teams.")
-    if target == "initiatives":
-        user = _resolve_user(
-            as_user,
-            allowed=can_import_initiatives,
-            refusal="only product leaders import initiatives.",
-        )
-    else:
-        user = _resolve_user(
-            as_user, allowed=can_import_people, refusal="only administrators import people."
-        )
+    user = _importing_user(as_user, target=target)
     mapped_columns = _mapping_columns(source, target, file, preset, columns)
     typer.echo(
         "Columns: " + ", ".join(f"{field}={name!r}" for field, name in mapped_columns.items())

@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from productorg.console import say
+
 
 class Format(StrEnum):
     HTML = "html"
@@ -29,10 +31,6 @@ class Scope(StrEnum):
     CROSS_TEAM = "cross_team"
     ORG = "org"
     GROUP = "group"
-
-
-def _say(message: str) -> None:
-    typer.echo(message, err=True)
 
 
 def report_command(
@@ -100,28 +98,28 @@ def report_command(
         if leader_id is None:
             raise typer.BadParameter("give the email of a leader in the org", param_hint="--leader")
     report_scope = selectors.ReportScope(kind=scope.value, leader_id=leader_id)
-    _say(f"Collecting the report's data for {period}…")
+    say(f"Collecting the report's data for {period}…")
     snapshot = selectors.leadership_report_data(period=period, scope=report_scope)
     if not snapshot["initiatives"]:
-        _say(
+        say(
             f"No initiative is in scope ({snapshot['scope']['description'].lower()}) in "
             f"{period}: there is nothing to report."
         )
         raise typer.Exit(code=1)
     if no_save:
         snapshot = services.snapshot_with_changes(snapshot=snapshot, created_at=timezone.now())
-        _say(f"{len(snapshot['initiatives'])} initiatives; not saved (--no-save).")
+        say(f"{len(snapshot['initiatives'])} initiatives; not saved (--no-save).")
     else:
         report = services.leadership_report_create(
             period=period, scope=report_scope, created_by=None, snapshot=snapshot
         )
         snapshot = report.snapshot
-        _say(
+        say(
             f"{len(snapshot['initiatives'])} initiatives; saved the snapshot as report "
             f"{report.pk} (/reports/{report.pk}/)."
         )
     if output_format == Format.PDF:
-        _say(f"Rendering PDF ({paper.value.upper()})…")
+        say(f"Rendering PDF ({paper.value.upper()})…")
         content: bytes | str = report_pdf(snapshot, paper=paper.value)
     elif output_format == Format.MD:
         content = report_markdown(snapshot)
@@ -136,4 +134,4 @@ def report_command(
         output.write_bytes(content)
     else:
         output.write_text(content, encoding="utf-8")
-    _say(f"Wrote {output}.")
+    say(f"Wrote {output}.")
