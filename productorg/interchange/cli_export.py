@@ -1,8 +1,11 @@
 """`productorg export`: initiatives, objectives, the roadmap or a plan as CSV, XLSX or JSON,
 through the same selectors and writers as the download links.
 
+The filter options are the query string of the Initiatives, Roadmap and Strategy pages, read
+by the same filter forms, so `--status in_progress --team Checkout` gives what those pages show.
+
 Exit codes: 0 written, 1 nothing to export (no such scenario, no plan yet, no such user),
-2 bad options (an XLSX without --output)."""
+2 bad options (an XLSX without --output, a filter value that is not valid)."""
 
 from __future__ import annotations
 
@@ -50,6 +53,36 @@ def export_command(
         bool,
         typer.Option("--bom", help="Start a CSV with a byte-order mark (for Excel on Windows)."),
     ] = False,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only this status (idea, discovery, planned, in_progress, ...)."),
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team (its name or id).")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only this work category (feature, growth, ...).")
+    ] = None,
+    health: Annotated[
+        str | None, typer.Option(help="initiatives: only this health (green, amber, red).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(help="initiatives: only this tag.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="initiatives: only what this import brought (jira, ...).")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--q", help="initiatives: titles containing this text.")
+    ] = None,
+    objective: Annotated[
+        int | None, typer.Option(help="initiatives, roadmap: only work serving this objective id.")
+    ] = None,
+    first_quarter: Annotated[
+        str | None, typer.Option("--from", help="roadmap: the window's first quarter (2027-Q1).")
+    ] = None,
+    quarters: Annotated[
+        int | None, typer.Option(help="roadmap: how many quarters the window has (1-8).")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="objectives: only this period (2027-Q1, 2027-H1, 2027).")
+    ] = None,
     as_user: Annotated[
         str | None,
         typer.Option(
@@ -91,7 +124,23 @@ def export_command(
             say(str(error))
             raise typer.Exit(code=1) from error
     else:
-        data = selectors.portfolio_export(kind=kind.value, user=user)
+        query = _filter_query(
+            kind,
+            {
+                "status": status,
+                "team": _team_id(team),
+                "category": category,
+                "health": health,
+                "tag": tag,
+                "source": source,
+                "q": search,
+                "objective": objective,
+                "from": first_quarter,
+                "quarters": quarters,
+                "period": period,
+            },
+        )
+        data = selectors.portfolio_export(kind=kind.value, user=user, query=query)
     if output_format == Format.XLSX:
         exports.write_xlsx(data, str(output))
     elif to_stdout:
@@ -101,6 +150,47 @@ def export_command(
             _write_text(output_format, data, stream, bom=bom)
     if not to_stdout:
         say(f"Wrote {output}.")
+
+
+# The filters each page takes; an option the export's page has no filter for is refused.
+PAGE_FILTERS = {
+    Kind.INITIATIVES: {"status", "team", "category", "health", "tag", "source", "q", "objective"},
+    Kind.ROADMAP: {"status", "team", "category", "objective", "from", "quarters"},
+    Kind.OBJECTIVES: {"period"},
+    Kind.PLAN: set(),
+}
+
+
+def _team_id(team: str | None) -> str | None:
+    """A team named on the command line, as the pages' `team` parameter (its id)."""
+    if team is None or team.isdigit():
+        return team
+    from productorg.people.models import Team
+
+    found = Team.objects.filter(name__iexact=team.strip()).values_list("pk", flat=True).first()
+    if found is None:
+        raise typer.BadParameter(f"no team is named {team!r}", param_hint="--team")
+    return str(found)
+
+
+def _filter_query(kind: Kind, options: dict[str, object]):
+    """The options given as the page's query string; one its page cannot take is refused,
+    where the page would drop it: a command line says what went wrong."""
+    from django.http import QueryDict
+
+    from productorg.interchange import selectors
+
+    given = {name: str(value) for name, value in options.items() if value is not None}
+    unknown = sorted(given.keys() - PAGE_FILTERS[kind])
+    if unknown:
+        names = ", ".join(f"--{name}" for name in unknown)
+        raise typer.BadParameter(f"{kind.value} cannot be filtered by {names}")
+    query = QueryDict(mutable=True)
+    query.update(given)
+    invalid = selectors.export_filter_errors(kind=kind.value, query=query)
+    if invalid:
+        raise typer.BadParameter("not a valid value for " + ", ".join(invalid))
+    return query
 
 
 def _write_text(output_format: Format, data, stream, *, bom: bool) -> None:

@@ -1,23 +1,25 @@
 """Rows to export: initiatives, objectives, the roadmap and a scenario's plan; import runs.
 
 Each export is a header and an iterator of rows, read through the strategy and planning
-selectors so the same permission rules apply as on the pages. Rows hold plain values (str,
-int, float, None): numbers stay numbers in every format."""
+selectors so the same permission rules apply as on the pages, and narrowed by the page's own
+filter form so a download holds what the page shows. Rows hold plain values (str, int, float,
+date, None): numbers stay numbers and dates stay dates until a writer formats them."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
+from django.http import QueryDict
 
 from productorg.accounts import permissions
 from productorg.interchange.importers.reading import open_table
 from productorg.interchange.models import ImportRun, ImportTarget
 from productorg.planning.models import PlanRun, Scenario
+from productorg.strategy.forms import InitiativeFilterForm
 from productorg.strategy.models import (
     Dependency,
     ImportSource,
@@ -27,7 +29,9 @@ from productorg.strategy.models import (
     Tag,
 )
 from productorg.strategy.periods import quarter_add
+from productorg.strategy.roadmap_forms import RoadmapFilterForm
 from productorg.strategy.selectors import portfolio
+from productorg.strategy.selectors import roadmap as roadmap_selectors
 from productorg.strategy.selectors.roadmap import CATEGORY_LABELS, HEALTH_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -47,14 +51,15 @@ class Export:
     name: str
     columns: list[str]
     rows: Iterable[list[Any]]
+    # True when the page's filters narrowed it: the file name says so.
+    filtered: bool = False
 
 
 def plain(value: Any) -> Any:
-    """A value as every writer takes it: Decimals as int or float, dates as ISO text."""
+    """A value as every writer takes it: Decimals as int or float; dates stay dates (ISO text
+    in CSV and JSON, a date cell in XLSX)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
     return value
 
 
@@ -81,10 +86,12 @@ INITIATIVE_COLUMNS = [
 ]
 
 
-def initiatives_export(*, user: User) -> Export:
-    """The portfolio as the user may see it, with its objectives and prerequisites by title."""
+def initiatives_export(*, user: User, filters: dict[str, Any] | None = None) -> Export:
+    """The portfolio as the user may see it, narrowed by the initiatives list's filters (its
+    selector's keyword arguments), with objectives and prerequisites by title."""
+    filters = filters or {}
     initiatives = (
-        portfolio.initiatives_visible_to(user=user)
+        portfolio.initiatives_filtered(user=user, **filters)
         .prefetch_related(
             Prefetch(
                 "objectives", queryset=Objective.objects.only("pk", "title").order_by("title")
@@ -99,7 +106,12 @@ def initiatives_export(*, user: User) -> Export:
         )
         .order_by("title", "pk")
     )
-    return Export("initiatives", INITIATIVE_COLUMNS, _initiative_rows(initiatives))
+    return Export(
+        "initiatives",
+        INITIATIVE_COLUMNS,
+        _initiative_rows(initiatives),
+        filtered=any(filters.values()),
+    )
 
 
 def _initiative_rows(initiatives) -> Iterator[list[Any]]:
@@ -130,14 +142,18 @@ def _initiative_rows(initiatives) -> Iterator[list[Any]]:
 OBJECTIVE_COLUMNS = ["id", "title", "period", "parent", "owner", "initiatives", "key results"]
 
 
-def objectives_export(*, user: User) -> Export:
-    """Every objective the user may see, with its key results summed up in one cell."""
-    objectives = (
-        portfolio.objectives_visible_to(user=user)
-        .prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.order_by("pk")))
-        .order_by("period", "title", "pk")
+def objectives_export(*, user: User, period: str | None = None) -> Export:
+    """Every objective the user may see (of one period if given, as the Strategy page shows
+    them), with its key results summed up in one cell."""
+    objectives = portfolio.objectives_visible_to(user=user)
+    if period:
+        objectives = objectives.filter(period=period)
+    objectives = objectives.prefetch_related(
+        Prefetch("key_results", queryset=KeyResult.objects.order_by("pk"))
+    ).order_by("period", "title", "pk")
+    return Export(
+        "objectives", OBJECTIVE_COLUMNS, _objective_rows(objectives), filtered=bool(period)
     )
-    return Export("objectives", OBJECTIVE_COLUMNS, _objective_rows(objectives))
 
 
 def _objective_rows(objectives) -> Iterator[list[Any]]:
@@ -166,18 +182,21 @@ def _key_result_text(key_result: KeyResult) -> str:
 ROADMAP_COLUMNS = ["id", "initiative", "team", "start", "end", "status", "health"]
 
 
-def roadmap_export(*, user: User) -> Export:
-    """The placed initiatives of the roadmap, dropped work left out as on the page."""
+def roadmap_export(
+    *, user: User, quarters: list[str] | None = None, filters: dict[str, Any] | None = None
+) -> Export:
+    """The placed initiatives of the roadmap, dropped work left out as on the page, narrowed
+    by the roadmap's filters (its selector's keyword arguments) and window of quarters."""
+    filters = filters or {}
     rows = (
-        portfolio.initiatives_visible_to(user=user)
-        .exclude(start_quarter="")
-        .exclude(status=Initiative.Status.DROPPED)
+        roadmap_selectors.roadmap_initiatives(user=user, quarters=quarters, **filters)
         .order_by("team__name", "start_quarter", "title", "pk")
         .values_list(
             "pk", "title", "team__name", "start_quarter", "duration_quarters", "status", "health"
         )
     )
-    return Export("roadmap", ROADMAP_COLUMNS, _roadmap_rows(rows))
+    filtered = bool(quarters) or any(value is not None for value in filters.values())
+    return Export("roadmap", ROADMAP_COLUMNS, _roadmap_rows(rows), filtered=filtered)
 
 
 def _roadmap_rows(rows) -> Iterator[list[Any]]:
@@ -267,14 +286,30 @@ def _plan_rows(run: PlanRun) -> Iterator[list[Any]]:
 KINDS = ("initiatives", "objectives", "roadmap", "plan")
 
 
-def portfolio_export(*, kind: str, user: User) -> Export:
-    """The initiatives, objectives or roadmap export for the user."""
-    readers = {
-        "initiatives": initiatives_export,
-        "objectives": objectives_export,
-        "roadmap": roadmap_export,
-    }
-    return readers[kind](user=user)
+def portfolio_export(*, kind: str, user: User, query: QueryDict | None = None) -> Export:
+    """The initiatives, objectives or roadmap export for the user, narrowed by the query
+    string of the page it mirrors, read by that page's own filter form (a value a filter
+    cannot take is dropped, as on the page)."""
+    query = query if query is not None else QueryDict()
+    if kind == "initiatives":
+        return initiatives_export(user=user, filters=InitiativeFilterForm(query).filters())
+    if kind == "roadmap":
+        form = RoadmapFilterForm(query)
+        # The window applies when the reader chose one; otherwise every quarter.
+        chosen = {"from", "quarters"} & form.valid_data().keys()
+        quarters = form.window().quarters if chosen else None
+        return roadmap_export(user=user, quarters=quarters, filters=form.filters())
+    return objectives_export(user=user, period=query.get("period", "").strip() or None)
+
+
+def export_filter_errors(*, kind: str, query: QueryDict) -> list[str]:
+    """The filters in `query` that the page's form cannot take, by label (the page and the
+    download drop them; the command line refuses them)."""
+    if kind == "initiatives":
+        return InitiativeFilterForm(query).ignored()
+    if kind == "roadmap":
+        return RoadmapFilterForm(query).ignored()
+    return []
 
 
 @dataclass(frozen=True)

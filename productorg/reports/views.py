@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from productorg.accounts import permissions
+from productorg.pages import as_download, file_stem
 from productorg.reports import selectors, services
 from productorg.reports.document import changes_context, document_context
 from productorg.reports.forms import CompareForm, ReportForm
@@ -28,7 +29,8 @@ def _report_or_404(request: HttpRequest, report_id: int) -> LeadershipReport:
 
 
 def _filename(report: LeadershipReport, extension: str) -> str:
-    return f"leadership-report-{report.period}-{report.pk}.{extension}"
+    """`leadership-report-2027-q1-2027-03-31.md`: the period and the date its status is from."""
+    return f"{file_stem('leadership-report', report.period, report.as_of)}.{extension}"
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -76,8 +78,9 @@ def report_pdf_download(request: HttpRequest, report_id: int) -> HttpResponse:
     response = HttpResponse(
         report_pdf(report.snapshot, paper=paper), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'inline; filename="{_filename(report, "pdf")}"'
-    return response
+    # Shown in the browser's viewer by default; `?download=1` saves it as a file.
+    inline = request.GET.get("download") != "1"
+    return as_download(response, filename=_filename(report, "pdf"), inline=inline)
 
 
 def report_markdown_download(request: HttpRequest, report_id: int) -> HttpResponse:
@@ -85,8 +88,8 @@ def report_markdown_download(request: HttpRequest, report_id: int) -> HttpRespon
     response = HttpResponse(
         report_markdown(report.snapshot), content_type="text/markdown; charset=utf-8"
     )
-    response["Content-Disposition"] = f'inline; filename="{_filename(report, "md")}"'
-    return response
+    # A browser shows text/markdown inline as raw text; the reader wants the file.
+    return as_download(response, filename=_filename(report, "md"))
 
 
 def report_compare(request: HttpRequest) -> HttpResponse:

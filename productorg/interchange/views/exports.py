@@ -1,6 +1,7 @@
 """Download endpoints: initiatives, objectives, the roadmap and a plan as CSV, XLSX or JSON.
 
-Each answers to the same people as the page it mirrors; to anyone else it is a 404."""
+Each answers to the same people as the page it mirrors; to anyone else it is a 404. The page's
+query string comes along, so a download holds what the page shows."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from io import BytesIO
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import re_path
-from django.utils import timezone
-from django.utils.text import slugify
 
 from productorg.accounts import permissions
 from productorg.interchange import exports, selectors
+from productorg.pages import as_download
 
 
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
@@ -35,8 +35,7 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     else:
         if not permissions.can_see_portfolio(request.user):
             raise Http404
-        data = selectors.portfolio_export(kind=kind, user=request.user)
-    filename = f"productorg-{slugify(data.name)}-{timezone.localdate().isoformat()}.{fmt}"
+        data = selectors.portfolio_export(kind=kind, user=request.user, query=request.GET)
     if fmt == "xlsx":
         buffer = BytesIO()
         exports.write_xlsx(data, buffer)
@@ -48,8 +47,7 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         response = StreamingHttpResponse(
             (chunk.encode() for chunk in chunks), content_type=exports.CONTENT_TYPES[fmt]
         )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return as_download(response, filename=exports.filename(data, fmt))
 
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from productorg.pages import as_download
 from productorg.people import selectors, services
 from productorg.people.framework_forms import (
     FrameworkApplyForm,
@@ -40,8 +41,7 @@ def framework_export(request: HttpRequest) -> HttpResponse:
     if not selectors.can_change_framework(user=request.user):
         raise Http404
     response = HttpResponse(services.framework_export(), content_type="application/yaml")
-    response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILENAME}"'
-    return response
+    return as_download(response, filename=EXPORT_FILENAME)
 
 
 def framework_import(request: HttpRequest) -> HttpResponse:

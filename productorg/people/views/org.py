@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.text import slugify
 
 from productorg.accounts import permissions
+from productorg.pages import as_download, file_stem
 from productorg.people import selectors
 from productorg.people.team_forms import TeamFilterForm
 from productorg.strategy.selectors import (
@@ -42,9 +42,7 @@ def promotion_case(request: HttpRequest, person_id: int) -> HttpResponse:
     response = HttpResponse(
         selectors.promotion_case_markdown(view=view), content_type="text/markdown; charset=utf-8"
     )
-    filename = slugify(view.person.name) or "person"
-    response["Content-Disposition"] = f'attachment; filename="promotion-case-{filename}.md"'
-    return response
+    return as_download(response, filename=f"{file_stem('promotion-case', view.person.name)}.md")
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from productorg.accounts import permissions
 from productorg.strategy.models import Dependency, Initiative, InitiativeEffort, WorkCategory
@@ -244,6 +244,31 @@ def roadmap(
         bands=_bands(list(page.object_list), quarters, shown),
         unplaced_count=unplaced.count(),
     )
+
+
+def roadmap_initiatives(
+    *,
+    user: User,
+    quarters: list[str] | None = None,
+    team_id: int | None = None,
+    area: str | None = None,
+    category: str | None = None,
+    objective_id: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Initiative]:
+    """The placed initiatives the roadmap shows for these filters, in every quarter unless
+    `quarters` is given: a team's work is what it leads or puts effort into, as its band."""
+    if not permissions.can_see_portfolio(user):
+        return Initiative.objects.none()
+    condition = _shown(category=category, objective_id=objective_id, status=status)
+    condition &= ~Q(start_quarter="")
+    if quarters:
+        condition &= _in_window(quarters)
+    if team_id is not None or area is not None:
+        team_ids = [team.pk for team in team_rows(team_id=team_id, area=area)]
+        contributed = InitiativeEffort.objects.filter(team_id__in=team_ids, effort__gt=0)
+        condition &= Q(team_id__in=team_ids) | Q(pk__in=contributed.values("initiative_id"))
+    return Initiative.objects.filter(condition)
 
 
 def _bands(teams: list[TeamRow], quarters: list[str], shown: Q) -> list[Band]:

@@ -57,6 +57,8 @@ def roadmap(request: HttpRequest) -> HttpResponse:
         "filtered": form.filtered,
         "initiative_query": form.initiative_query(),
         "window_query": form.window_query(),
+        # The downloads carry the filters and the window the reader chose.
+        "export_query": form.query(),
         "capacity_query": form.query(category=None, objective=None, status=None),
         "initiative_url": _url_prefix("strategy:initiative-detail"),
     }

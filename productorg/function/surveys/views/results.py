@@ -8,12 +8,12 @@ import csv
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils.text import slugify
 
 from productorg.accounts.permissions import can_run_surveys
 from productorg.function.surveys import selectors
 from productorg.function.surveys.models import MIN_ANSWERS
 from productorg.function.surveys.views.common import results_readers_only, survey_or_404
+from productorg.pages import as_download, file_stem
 from productorg.reports import charts
 from productorg.text import neutralised
 
@@ -52,8 +52,9 @@ def survey_results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = survey_or_404(survey_id)
     rows = selectors.survey_csv_rows(survey=survey)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = slugify(survey.title) or f"survey-{survey.pk}"
-    response["Content-Disposition"] = f'attachment; filename="{name}-results.csv"'
+    as_download(
+        response, filename=f"{file_stem(survey.title) or f'survey-{survey.pk}'}-results.csv"
+    )
     writer = csv.writer(response)
     writer.writerow(selectors.CSV_HEADER)
     writer.writerows(tuple(neutralised(value) for value in row) for row in rows)
