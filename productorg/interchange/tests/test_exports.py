@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from productorg.cli import app
@@ -19,7 +21,14 @@ from productorg.factories import InitiativeFactory, ObjectiveFactory, ScenarioFa
 from productorg.interchange import exports, selectors
 from productorg.planning import services as planning_services
 from productorg.planning.models import PlanRun
-from productorg.strategy.models import Dependency, Initiative, KeyResult
+from productorg.strategy.models import (
+    Dependency,
+    Initiative,
+    InitiativeEffort,
+    KeyResult,
+    Objective,
+    Tag,
+)
 
 KINDS = ["initiatives", "objectives", "roadmap"]
 
@@ -304,9 +313,10 @@ def test_only_leaders_may_export_a_plan(portfolio, client_for, who):
 
 @pytest.mark.parametrize("kind", [*KINDS, "plan"])
 def test_signed_out_visitors_get_no_export(portfolio, client, kind):
-    response = client.get(reverse("interchange:export", args=[kind, "csv"]))
-    assert response.status_code in (302, 404)
-    assert b"One-click reorder" not in response.content
+    for query in ({}, {"status": "idea", "period": "2027", "from": "2027-Q1"}):
+        response = client.get(reverse("interchange:export", args=[kind, "csv"]), query)
+        assert response.status_code in (302, 404)
+        assert b"One-click reorder" not in response.content
 
 
 def test_an_unknown_export_or_format_is_a_404(portfolio, client_for):
@@ -423,3 +433,227 @@ def test_the_initiatives_and_roadmap_pages_link_to_their_downloads(org, client_f
     content = client_for(org.sam).get(reverse(page)).content.decode()
     for fmt in exports.FORMATS:
         assert reverse("interchange:export", args=[kind, fmt]) in content
+
+
+# Downloads follow the page's filters.
+
+
+def filters_portfolio(org):
+    """The portfolio with something for every filter of the initiatives list to pick."""
+    reorder = Initiative.objects.get(title="One-click reorder")
+    search = Initiative.objects.get(title="Typo-tolerant search")
+    dunning = Initiative.objects.get(title="Invoice dunning")
+    objective = Objective.objects.get(title="Faster checkout")
+    reorder.tags.add(Tag.objects.create(name="mobile"))
+    search.status, search.health = Initiative.Status.IN_PROGRESS, Initiative.Health.RED
+    search.save()
+    dunning.source, dunning.source_key = "jira", "BIL-1"
+    dunning.save()
+    return {
+        "status": ({"status": "in_progress"}, {"Typo-tolerant search"}),
+        "team": ({"team": org.billing.pk}, {"Invoice dunning"}),
+        "category": ({"category": "scaling"}, {"Invoice dunning"}),
+        "health": ({"health": "red"}, {"Typo-tolerant search"}),
+        "owner": ({"owner": org.pia.pk}, {"One-click reorder"}),
+        "objective": ({"objective": objective.pk}, {"One-click reorder"}),
+        "tag": ({"tag": "Mobile"}, {"One-click reorder"}),
+        "source": ({"source": "jira"}, {"Invoice dunning"}),
+        "q": ({"q": "search"}, {"Typo-tolerant search"}),
+        "two at once": ({"team": org.search.pk, "status": "idea"}, set()),
+    }
+
+
+@pytest.mark.parametrize("fmt", exports.FORMATS)
+def test_the_initiatives_download_holds_what_the_lists_filters_select(portfolio, client_for, fmt):
+    client = client_for(portfolio.cora)
+    for query, expected in filters_portfolio(portfolio).values():
+        content = download(client, "initiatives", fmt, **query)
+        rows = {"csv": csv_rows, "xlsx": xlsx_rows, "json": json.loads}[fmt](content)
+        listed = client.get(reverse("strategy:initiative-list"), query).context["page"]
+        assert {row["title"] for row in rows} == expected, query
+        assert {initiative.title for initiative in listed.object_list} == expected, query
+
+
+def test_a_filtered_download_says_so_in_its_file_name(portfolio, client_for):
+    client = client_for(portfolio.sam)
+    url = reverse("interchange:export", args=["initiatives", "csv"])
+    assert "-filtered-" in client.get(url, {"status": "idea"})["Content-Disposition"]
+    assert "-filtered-" not in client.get(url)["Content-Disposition"]
+
+
+def test_a_filter_value_the_list_cannot_take_is_dropped_as_on_the_page(portfolio, client_for):
+    client = client_for(portfolio.cora)
+    query = {"team": "nonsense", "status": "sleeping", "objective": "999999"}
+    rows = csv_rows(download(client, "initiatives", "csv", **query))
+    assert len(rows) == 3
+    assert len(client.get(reverse("strategy:initiative-list"), query).context["page"]) == 3
+
+
+def roadmap_titles(response) -> set[str]:
+    return {bar.title for band in response.context["roadmap"].bands for bar in band.bars}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"category": "growth"}, {"Typo-tolerant search"}),
+        ({"team": "checkout"}, {"One-click reorder"}),
+        # Search puts effort into reorder: the Search band shows both, and so does its export.
+        ({"team": "search"}, {"One-click reorder", "Typo-tolerant search"}),
+        ({"from": "2027-Q1", "quarters": 1}, {"One-click reorder"}),
+        ({"from": "2027-Q3"}, set()),
+        ({"objective": "faster", "from": "2027-Q1"}, {"One-click reorder"}),
+        ({"status": "idea", "team": "billing"}, set()),
+    ],
+)
+def test_the_roadmap_download_holds_what_the_roadmap_shows(portfolio, client_for, query, expected):
+    reorder = Initiative.objects.get(title="One-click reorder")
+    InitiativeEffort.objects.create(initiative=reorder, team=portfolio.search, effort=2)
+    teams = {
+        "checkout": portfolio.checkout,
+        "search": portfolio.search,
+        "billing": portfolio.billing,
+    }
+    if "team" in query:
+        query = {**query, "team": teams[query["team"]].pk}
+    if "objective" in query:
+        query = {**query, "objective": Objective.objects.get(title="Faster checkout").pk}
+    client = client_for(portfolio.pia)
+    rows = csv_rows(download(client, "roadmap", "csv", **query))
+    assert {row["initiative"] for row in rows} == expected
+    # The same filters on the page, over a window that holds both quarters when none is chosen.
+    window = {"from": "2027-Q1"} if "from" not in query else {}
+    assert roadmap_titles(client.get(reverse("strategy:roadmap"), {**window, **query})) == expected
+
+
+def test_the_objectives_download_takes_the_strategy_pages_period(portfolio, client_for):
+    rows = csv_rows(download(client_for(portfolio.sam), "objectives", "csv", period="2027-Q1"))
+    assert [row["title"] for row in rows] == ["Faster checkout"]
+    assert len(csv_rows(download(client_for(portfolio.sam), "objectives", "csv"))) == 2
+
+
+def test_the_pages_download_links_carry_their_filters_even_after_an_htmx_swap(
+    portfolio, client_for
+):
+    client = client_for(portfolio.sam)
+    csv_url = reverse("interchange:export", args=["initiatives", "csv"])
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        html = client.get(
+            reverse("strategy:initiative-list"), {"status": "idea", "q": "re", "page": 1}, **headers
+        ).content.decode()
+        assert f'href="{csv_url}?status=idea&amp;q=re"' in html
+    roadmap_url = reverse("interchange:export", args=["roadmap", "xlsx"])
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        html = client.get(
+            reverse("strategy:roadmap"), {"category": "growth", "team": "x"}, **headers
+        ).content.decode()
+        # The roadmap form drops the team it cannot take, and so does the link.
+        assert f'href="{roadmap_url}?category=growth"' in html
+    html = client.get(reverse("strategy:strategy"), {"period": "2027-Q1"}).content.decode()
+    objectives_url = reverse("interchange:export", args=["objectives", "csv"])
+    assert f'href="{objectives_url}?period=2027-Q1"' in html
+
+
+# XLSX for a person.
+
+
+def test_the_xlsx_has_a_bold_frozen_header_a_filter_fitted_widths_and_real_dates(
+    portfolio, client_for
+):
+    description = "A long description that goes on. " * 20
+    Initiative.objects.filter(title="One-click reorder").update(
+        deadline=datetime.date(2027, 3, 31), description=description
+    )
+    content = download(client_for(portfolio.cora), "initiatives", "xlsx")
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.freeze_panes == "A2"
+    header = next(sheet.iter_rows(max_row=1))
+    assert [cell.value for cell in header] == selectors.INITIATIVE_COLUMNS
+    assert all(cell.font.b for cell in header)
+    last = get_column_letter(len(selectors.INITIATIVE_COLUMNS))
+    assert sheet.auto_filter.ref == f"A1:{last}4"
+    column = {name: get_column_letter(index + 1) for index, name in enumerate(header_names(sheet))}
+    widths = {name: sheet.column_dimensions[letter].width for name, letter in column.items()}
+    assert all(
+        exports.XLSX_MIN_WIDTH <= width <= exports.XLSX_MAX_WIDTH for width in widths.values()
+    )
+    assert widths["title"] == len("Typo-tolerant search") + 2
+    assert widths["description"] == exports.XLSX_MAX_WIDTH
+    assert widths["id"] == exports.XLSX_MIN_WIDTH
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    reorder = rows["One-click reorder"]
+    deadline = reorder[selectors.INITIATIVE_COLUMNS.index("deadline")]
+    assert deadline.is_date and deadline.number_format == exports.XLSX_DATE_FORMAT
+    assert deadline.value.date() == datetime.date(2027, 3, 31)
+    value = reorder[selectors.INITIATIVE_COLUMNS.index("value")]
+    assert value.data_type == "n" and value.value == 12.5
+    long_text = reorder[selectors.INITIATIVE_COLUMNS.index("description")]
+    assert long_text.alignment.wrap_text
+    assert not reorder[1].alignment.wrap_text
+
+
+def header_names(sheet) -> list[str]:
+    return [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+
+
+def test_dates_are_iso_text_in_csv_and_json(portfolio, client_for):
+    Initiative.objects.filter(title="One-click reorder").update(deadline=datetime.date(2027, 3, 31))
+    client = client_for(portfolio.cora)
+    assert (
+        by_title(csv_rows(download(client, "initiatives", "csv")))["One-click reorder"]["deadline"]
+        == "2027-03-31"
+    )
+    rows = json.loads(download(client, "initiatives", "json"))
+    assert by_title(rows)["One-click reorder"]["deadline"] == "2027-03-31"
+
+
+def test_a_plan_whose_scenario_name_excel_refuses_as_a_sheet_name_still_downloads(
+    portfolio, client_for
+):
+    scenario = planned_scenario(portfolio, name="[Q1/Q2]: what if?")
+    content = download(client_for(portfolio.cora), "plan", "xlsx", scenario=scenario.pk)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.title == "plan--Q1-Q2-- what if-"
+    assert header_names(sheet) == selectors.PLAN_COLUMNS
+
+
+# The command line takes the same filters.
+
+
+def test_the_cli_filters_initiatives_as_the_list_does(portfolio, big_csv_fields):
+    filters_portfolio(portfolio)
+    result = runner.invoke(app, ["export", "initiatives", "--status", "in_progress"])
+    assert result.exit_code == 0, result.output
+    assert [row["title"] for row in csv_rows(result.stdout.encode())] == ["Typo-tolerant search"]
+    result = runner.invoke(app, ["export", "initiatives", "--team", "billing", "--q", "dun"])
+    assert [row["title"] for row in csv_rows(result.stdout.encode())] == ["Invoice dunning"]
+    result = runner.invoke(
+        app, ["export", "initiatives", "--tag", "mobile", "--category", "feature"]
+    )
+    assert [row["title"] for row in csv_rows(result.stdout.encode())] == ["One-click reorder"]
+
+
+def test_the_cli_filters_the_roadmap_and_objectives(portfolio):
+    result = runner.invoke(app, ["export", "roadmap", "--category", "growth", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [row["initiative"] for row in json.loads(result.stdout)] == ["Typo-tolerant search"]
+    result = runner.invoke(app, ["export", "roadmap", "--from", "2027-Q1", "--quarters", "1"])
+    assert [row["initiative"] for row in csv_rows(result.stdout.encode())] == ["One-click reorder"]
+    result = runner.invoke(app, ["export", "objectives", "--period", "2027", "--format", "json"])
+    assert [row["title"] for row in json.loads(result.stdout)] == ["Grow revenue"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["initiatives", "--team", "Nowhere"], "no team is named 'Nowhere'"),
+        (["initiatives", "--status", "sleeping"], "Status"),
+        (["roadmap", "--from", "someday"], "From quarter"),
+        (["objectives", "--status", "idea"], "--status"),
+        (["roadmap", "--tag", "mobile"], "--tag"),
+    ],
+)
+def test_the_cli_refuses_a_filter_it_cannot_apply(portfolio, arguments, message):
+    result = runner.invoke(app, ["export", *arguments])
+    assert result.exit_code == 2
+    assert message in result.output

@@ -67,6 +67,38 @@ def test_every_role_reads_the_report_as_a_page_a_pdf_and_markdown(org, report, c
     assert markdown.status_code == 200 and markdown["Content-Type"].startswith("text/markdown")
 
 
+def test_the_markdown_report_downloads_as_a_dated_file(org, report, client_for):
+    response = client_for(org.sam).get(reverse("reports:report-markdown", args=[report.pk]))
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    period = report.period.lower()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="leadership-report-{period}-{report.as_of.isoformat()}.md"'
+    )
+
+
+def test_the_pdf_opens_in_the_browser_and_downloads_from_its_own_link(org, report, client_for):
+    client = client_for(org.pia)
+    url = reverse("reports:report-pdf", args=[report.pk])
+    filename = f"leadership-report-{report.period.lower()}-{report.as_of.isoformat()}.pdf"
+    assert client.get(url)["Content-Disposition"] == f'inline; filename="{filename}"'
+    saved = client.get(url, {"download": "1", "paper": "letter"})
+    assert saved["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert saved.content.startswith(b"%PDF-")
+    page = client.get(reverse("reports:report-detail", args=[report.pk])).content.decode()
+    assert f'href="{url}"' in page and f'href="{url}?download=1"' in page
+    listing = client.get(reverse("reports:report-list")).content.decode()
+    assert f'href="{url}?download=1" download' in listing
+
+
+def test_a_downloaded_pdf_of_an_unknown_report_is_a_404_and_signed_out_is_sent_away(
+    org, report, client_for, client
+):
+    url = reverse("reports:report-pdf", args=[report.pk])
+    assert client.get(url, {"download": "1"}).status_code == 302
+    missing = reverse("reports:report-pdf", args=[report.pk + 100])
+    assert client_for(org.sam).get(missing, {"download": "1"}).status_code == 404
+
+
 def test_signed_out_visitors_are_sent_to_sign_in(report, client):
     response = client.get(reverse("reports:report-detail", args=[report.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
