@@ -58,6 +58,9 @@ def export_command(
         typer.Option(help="Only this status (idea, discovery, planned, in_progress, ...)."),
     ] = None,
     team: Annotated[str | None, typer.Option(help="Only this team (its name or id).")] = None,
+    area: Annotated[
+        str | None, typer.Option(help="roadmap: only the teams of this product area.")
+    ] = None,
     category: Annotated[
         str | None, typer.Option(help="Only this work category (feature, growth, ...).")
     ] = None,
@@ -129,6 +132,7 @@ def export_command(
             {
                 "status": status,
                 "team": _team_id(team),
+                "area": area,
                 "category": category,
                 "health": health,
                 "tag": tag,
@@ -155,7 +159,7 @@ def export_command(
 # The filters each page takes; an option the export's page has no filter for is refused.
 PAGE_FILTERS = {
     Kind.INITIATIVES: {"status", "team", "category", "health", "tag", "source", "q", "objective"},
-    Kind.ROADMAP: {"status", "team", "category", "objective", "from", "quarters"},
+    Kind.ROADMAP: {"status", "team", "area", "category", "objective", "from", "quarters"},
     Kind.OBJECTIVES: {"period"},
     Kind.PLAN: set(),
 }
