@@ -124,7 +124,9 @@ def write_xlsx(export: Export, target: str | IO[bytes]) -> None:
     sheet.append(header)
     count = 0
     for row in chain(sample, rows):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append(
+            [_xlsx_cell(sheet, value, width) for value, width in zip(row, widths, strict=True)]
+        )
         count += 1
     # The filter covers the header and every row; write-only sheets write it after the rows.
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(export.columns), 1))}{count + 1}"
@@ -149,9 +151,9 @@ def _display_length(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _xlsx_cell(sheet, value: Any) -> Any:
+def _xlsx_cell(sheet, value: Any, width: int) -> Any:
     if isinstance(value, str):
-        return _text_cell(sheet, value)
+        return _text_cell(sheet, value, width=width)
     if isinstance(value, datetime.date):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = XLSX_DATE_FORMAT
@@ -159,7 +161,7 @@ def _xlsx_cell(sheet, value: Any) -> Any:
     return value
 
 
-def _text_cell(sheet, text: str) -> WriteOnlyCell:
+def _text_cell(sheet, text: str, *, width: int = XLSX_MAX_WIDTH) -> WriteOnlyCell:
     # XML cannot carry most control characters; openpyxl refuses them rather than drop them.
     text = neutralised(ILLEGAL_CHARACTERS_RE.sub("", text))
     if len(text) > XLSX_MAX_CELL:
@@ -167,8 +169,8 @@ def _text_cell(sheet, text: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=text)
     # openpyxl makes any text starting with `=` a live formula unless told it is a string.
     cell.data_type = "s"
-    if "\n" in text or len(text) > XLSX_MAX_WIDTH:
-        # Wider than any column may be: wrapped, so the row shows all of it.
+    if "\n" in text or len(text) > width:
+        # Wider than its column (or of several lines): wrapped, so the row shows all of it.
         cell.alignment = WRAPPED
     return cell
 
