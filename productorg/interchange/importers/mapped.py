@@ -622,7 +622,15 @@ def people_apply(
     for person_row in people.values():
         if person_row.line not in bad_lines:
             action = _person_action(person_row, managers, directory)
-            report.add(person_row.line, action, key=person_row.email, title=person_row.name)
+            report.add(
+                person_row.line,
+                action,
+                key=person_row.email,
+                title=person_row.name,
+                changes=_person_shown_changes(person_row, managers, people, directory, levels)
+                if action == Action.UPDATE
+                else [],
+            )
     # Manager and cycle problems are found after the rows are read; the report goes by line.
     report.outcomes.sort(key=lambda outcome: outcome.line)
     if dry_run or not report.ok:
@@ -809,6 +817,39 @@ def _person_changes(person: Person, person_row: _PersonRow) -> dict[str, Any]:
     if person_row.has_start_date:
         wanted["start_date"] = person_row.start_date
     return {field: value for field, value in wanted.items() if getattr(person, field) != value}
+
+
+def _person_shown_changes(
+    person_row: _PersonRow,
+    managers: dict[str, str | None],
+    people: dict[str, _PersonRow],
+    directory: _Directory,
+    levels: dict[str, Level],
+) -> list[tuple[str, str, str]]:
+    """An updated person's changes as (field, before, after), as the dry run shows them."""
+    person = directory.by_email[person_row.email.casefold()]
+    level_names = {level.pk: level.name for level in levels.values()}
+    shown = {
+        "name": lambda value: value,
+        "level_id": lambda value: level_names.get(value, "none"),
+        "start_date": lambda value: value.isoformat() if value else "none",
+    }
+    labels = {"name": "name", "level_id": "level", "start_date": "start date"}
+    changes = [
+        (labels[name], shown[name](getattr(person, name)), shown[name](value))
+        for name, value in _person_changes(person, person_row).items()
+    ]
+    if _manager_changes(person, managers, directory):
+        before = directory.email_of_id.get(person.manager_id)
+        after = managers[person.email.casefold()]
+        changes.append(
+            (
+                "manager",
+                _name_of(before, people, directory) if before else "none",
+                _name_of(after, people, directory) if after else "none",
+            )
+        )
+    return changes
 
 
 def _manager_changes(
