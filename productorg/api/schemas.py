@@ -22,6 +22,7 @@ from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
 from productorg.people.models.one_on_ones import NOTE_MAX_LENGTH
 from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun
 from productorg.strategy.models import (
+    NO_CATEGORY_FILTER,
     Bucket,
     Health,
     ImportSource,
@@ -71,6 +72,9 @@ Score = Annotated[int, Field(ge=0, le=100)]
 Count = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 Category = Literal[tuple(WorkCategory.values)]
+# An initiative's category: "" when nobody chose one yet (imports leave it so).
+CategoryValue = Literal[("", *WorkCategory.values)]
+CategoryFilter = Literal[(*WorkCategory.values, NO_CATEGORY_FILTER)]
 BucketValue = Literal[("", *Bucket.values)]
 Status = Literal[tuple(InitiativeStatus.values)]
 HealthValue = Literal[tuple(Health.values)]
@@ -201,7 +205,7 @@ class InitiativeOut(Schema):
     description: str
     team_id: int | None
     owner_id: int | None
-    category: str
+    category: CategoryValue = Field(description="The work category; '' when none is chosen.")
     bucket: str
     status: str
     health: str
@@ -247,7 +251,9 @@ class InitiativeOut(Schema):
 
 class InitiativeFilters(Schema):
     status: Status | None = None
-    category: Category | None = None
+    category: CategoryFilter | None = Field(
+        None, description=f"A work category, or '{NO_CATEGORY_FILTER}' for those with none."
+    )
     health: HealthValue | None = None
     team: Id | None = None
     owner: Id | None = None
@@ -264,7 +270,9 @@ class InitiativeIn(Schema):
     team_id: Id | None = None
     description: LongText = ""
     owner_id: Id | None = None
-    category: Category = WorkCategory.FEATURE.value
+    category: CategoryValue = Field(
+        WorkCategory.FEATURE.value, description="'' leaves the work category unchosen."
+    )
     bucket: BucketValue = ""
     status: Status = InitiativeStatus.IDEA.value
     leadership_level: bool = False
@@ -296,7 +304,7 @@ class InitiativePatch(Schema):
     team_id: Id | None = None
     description: LongText = None
     owner_id: Id | None = None
-    category: Category = None
+    category: CategoryValue = None
     bucket: BucketValue = None
     status: Status = None
     leadership_level: bool = None

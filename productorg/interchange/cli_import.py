@@ -74,12 +74,27 @@ def _importing_user(as_user: str | None, *, target: str) -> User | None:
     )
 
 
-def _remembered_with(source: str, **flags: Any) -> dict[str, Any]:
-    """The options of the source's last successful import, overridden by the flags given."""
+def _remembered_with(
+    source: str, *, map_category: list[str] | None = None, **flags: Any
+) -> dict[str, Any]:
+    """The options of the source's last successful import, overridden by the flags given;
+    --map-category answers are added to the remembered ones. Exit 2 on a bad option."""
+    from productorg.interchange.importers.options import CommonOptions, category_values_of
     from productorg.interchange.services import import_profile_options
 
+    remembered = import_profile_options(source=source)
     given = {name: value for name, value in flags.items() if value is not None}
-    return {**import_profile_options(source=source), **given}
+    options = {**remembered, **given}
+    try:
+        if map_category:
+            options["category_values"] = {
+                **category_values_of(remembered.get("category_values") or {}),
+                **category_values_of("\n".join(map_category)),
+            }
+        # Checked here so a bad option stops before the file is read; stored normalised.
+        return {**options, **CommonOptions.from_dict(options).to_dict()}
+    except ValueError as error:
+        raise _fail(str(error)) from error
 
 
 def _team_mapping(flags: list[str]) -> dict[str, Team | None]:
@@ -165,15 +180,33 @@ def _print_report(report: ImportReport, *, verbose: bool, map_flag: str = "--map
 
 def _print_rows(report: ImportReport, *, verbose: bool) -> None:
     shown = report.outcomes if verbose else report.outcomes[:LISTED_ROWS]
+    indent = " " * 13
     for outcome in shown:
         detail = f" — {outcome.reason}" if outcome.reason else ""
         typer.echo(
             f"line {outcome.line:>6}  {outcome.action.value:<9}  {outcome.key:<12}  "
             f"{outcome.title}{detail}"
         )
+        if outcome.category or outcome.status:
+            typer.echo(
+                f"{indent}category: {_category_shown(outcome)} · status: {outcome.status} · "
+                f"health: {outcome.health} · effort: {outcome.effort}"
+            )
+        for name, before, after in outcome.changes:
+            typer.echo(f"{indent}{name}: {before} → {after}")
     hidden = len(report.outcomes) - len(shown)
     if hidden:
         typer.echo(f"... and {hidden:,} more (--verbose lists every row)")
+
+
+def _category_shown(outcome) -> str:
+    if outcome.category_from == "default":
+        return f"{outcome.category} (default)"
+    if outcome.category_from == "kept":
+        return f"{outcome.category} (kept)"
+    if not outcome.category_from:
+        return f"{outcome.category} (not chosen)"
+    return outcome.category
 
 
 def _run_import(run: Callable[[], ImportReport]) -> ImportReport:
@@ -207,7 +240,11 @@ def _import(
     """Run one import with progress on stderr and print its report; when it was applied,
     remember its options (if `remember`) and the --map-team answers for the next one."""
     from productorg.interchange.importers.initiatives import team_mappings_save
-    from productorg.interchange.services import import_file, import_profile_save
+    from productorg.interchange.services import (
+        import_file,
+        import_profile_save,
+        remembered_options,
+    )
 
     mapping = _team_mapping(map_team)
     with _open(file) as stream:
@@ -227,7 +264,7 @@ def _import(
     _print_report(report, verbose=verbose)
     if report.applied:
         if remember:
-            import_profile_save(source=source, options=options)
+            import_profile_save(source=source, options=remembered_options(options))
         if team_field and mapping:
             team_mappings_save(source=source, field=team_field, mapping=mapping)
     return report
@@ -270,6 +307,42 @@ AsUser = Annotated[
         show_default=False,
     ),
 ]
+DecimalMark = Annotated[
+    str | None,
+    typer.Option(
+        "--decimal-mark",
+        help='The decimal mark of the file\'s numbers: "." (1,250.5; the default) or "," '
+        "(1.250,5). A number it cannot read is a row error.",
+        show_default=False,
+    ),
+]
+DefaultCategory = Annotated[
+    str | None,
+    typer.Option(
+        "--default-category",
+        help="The work category of initiatives the file names none for: feature, growth, "
+        'scaling, pmf, or "none" (the default: leave unchosen).',
+        show_default=False,
+    ),
+]
+CategoryColumn = Annotated[
+    str | None,
+    typer.Option(
+        "--category-column",
+        help='The column whose values name the work category: "Labels", "Issue Type", '
+        '"Component/s" or any other ("" for none).',
+        show_default=False,
+    ),
+]
+MapCategory = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map-category",
+        help='VALUE=CATEGORY: what a value of the category column means, e.g. "Tech '
+        'debt=scaling" ("VALUE=" for no category); repeatable, remembered.',
+        show_default=False,
+    ),
+]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="List every row of a dry run.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")]
 
@@ -302,6 +375,10 @@ def import_jira(
     target_field: Annotated[
         str | None, typer.Option("--target-field", help="Column of the target date.")
     ] = None,
+    decimal_mark: DecimalMark = None,
+    default_category: DefaultCategory = None,
+    category_column: CategoryColumn = None,
+    map_category: MapCategory = None,
     map_team: MapTeam = None,
     as_user: AsUser = None,
     verbose: Verbose = False,
@@ -314,6 +391,7 @@ def import_jira(
 
     _setup_django()
     from productorg.interchange.importers.jira import JiraOptions
+    from productorg.interchange.importers.options import CommonOptions
 
     user = _importing_user(as_user, target="initiatives")
     options = _remembered_with(
@@ -323,15 +401,20 @@ def import_jira(
         team_field=team_field,
         start_field=start_field,
         target_field=target_field,
+        decimal_mark=decimal_mark,
+        default_category=default_category,
+        category_column=category_column,
+        map_category=map_category,
     )
     try:
         jira_options = JiraOptions.from_dict(options)
     except ValueError as error:
         raise _fail(str(error)) from error
+    common = CommonOptions.from_dict(options)
     report = _import(
         source="jira",
         file=file,
-        options=jira_options.to_dict(),
+        options={**jira_options.to_dict(), **common.to_dict()},
         team_field=jira_options.team_field,
         map_team=map_team or [],
         dry_run=dry_run,
@@ -361,6 +444,10 @@ def import_linear(
             "project does, with its issues' estimates summed.",
         ),
     ] = None,
+    decimal_mark: DecimalMark = None,
+    default_category: DefaultCategory = None,
+    category_column: CategoryColumn = None,
+    map_category: MapCategory = None,
     map_team: MapTeam = None,
     as_user: AsUser = None,
     verbose: Verbose = False,
@@ -376,19 +463,23 @@ def import_linear(
     from productorg.interchange.importers.reading import ReadError
 
     user = _importing_user(as_user, target="initiatives")
-    options = _remembered_with("linear", points_per_person_week=points_per_week, level=level)
+    options = _remembered_with(
+        "linear",
+        points_per_person_week=points_per_week,
+        level=level,
+        decimal_mark=decimal_mark,
+        default_category=default_category,
+        category_column=category_column,
+        map_category=map_category,
+    )
     try:
         chosen = LinearOptions.of(options)
     except ReadError as error:
         raise _fail(error.message) from error
-    remembered = {
-        "level": chosen.level,
-        "points_per_person_week": str(chosen.points_per_person_week),
-    }
     report = _import(
         source="linear",
         file=file,
-        options=remembered,
+        options=chosen.to_dict(),
         team_field=TEAM_FIELD,
         map_team=map_team or [],
         dry_run=dry_run,
@@ -447,6 +538,9 @@ def _mapped_command(source: str, summary: str) -> None:
         column: Column = None,
         save_preset: SavePreset = None,
         dry_run: DryRun = False,
+        decimal_mark: DecimalMark = None,
+        default_category: DefaultCategory = None,
+        map_category: MapCategory = None,
         map_team: MapTeam = None,
         as_user: MappedAsUser = None,
         verbose: Verbose = False,
@@ -459,6 +553,11 @@ def _mapped_command(source: str, summary: str) -> None:
             preset=preset,
             columns=column or [],
             save_preset=save_preset,
+            flags={
+                "decimal_mark": decimal_mark,
+                "default_category": default_category,
+                "map_category": map_category,
+            },
             dry_run=dry_run,
             map_team=map_team or [],
             as_user=as_user,
@@ -486,13 +585,15 @@ def _import_mapped(
     preset: str | None,
     columns: list[str],
     save_preset: str | None,
+    flags: dict[str, Any],
     dry_run: bool,
     map_team: list[str],
     as_user: str | None,
     verbose: bool,
     quiet: bool,
 ) -> None:
-    """The productboard, aha and csv subcommands: one command, three sources."""
+    """The productboard, aha and csv subcommands: one command, three sources. The decimal
+    mark and category options are remembered per source; the columns by --save-preset."""
     from productorg.cli import _setup_django
 
     _setup_django()
@@ -505,18 +606,18 @@ def _import_mapped(
     typer.echo(
         "Columns: " + ", ".join(f"{field}={name!r}" for field, name in mapped_columns.items())
     )
+    options = _remembered_with(source, **flags)
     report = _import(
         source=source,
         target=target,
         file=file,
-        options={"columns": mapped_columns},
+        options={**options, "columns": mapped_columns},
         team_field=mapped_columns.get("team", "") if target == "initiatives" else "",
         map_team=map_team if target == "initiatives" else [],
         dry_run=dry_run,
         user=user,
         verbose=verbose,
         quiet=quiet,
-        remember=False,
     )
     if save_preset:
         # Saved once the mapping has fitted the file, even when rows are in error: the rows

@@ -7,10 +7,51 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from productorg.interchange.importers.options import category_values_of, category_values_text
 from productorg.interchange.models import ImportTarget
 from productorg.people.models import Team
+from productorg.strategy.models import WorkCategory
 
 NO_TEAM = "none"
+DECIMAL_MARK_CHOICES = [
+    (".", "Point: 1,250.5 (English)"),
+    (",", "Comma: 1.250,5 (German, French, …)"),
+]
+
+
+def decimal_mark_field(options: dict[str, Any]) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Decimal mark",
+        choices=DECIMAL_MARK_CHOICES,
+        # Left out of a request (a script's upload): the point, as before the option existed.
+        required=False,
+        initial=options.get("decimal_mark", "."),
+        help_text="A number the mark cannot read (1,5 with a point) is a row error, never a guess.",
+    )
+
+
+def default_category_field(options: dict[str, Any]) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Default work category",
+        choices=[("", "Leave unchosen (No category)"), *WorkCategory.choices],
+        required=False,
+        initial=options.get("default_category", ""),
+        help_text="For initiatives the file names no work category for; those that have "
+        "one keep it. The dry run marks every row that gets this default.",
+    )
+
+
+class RunOptionsForm(forms.Form):
+    """The options a checked import can be checked again with, without a new upload."""
+
+    def __init__(self, *args, options: dict[str, Any], target: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decimal_mark"] = decimal_mark_field(options)
+        if target == ImportTarget.INITIATIVES:
+            self.fields["default_category"] = default_category_field(options)
+
+    def options(self) -> dict[str, Any]:
+        return {**self.cleaned_data, "decimal_mark": self.cleaned_data["decimal_mark"] or "."}
 
 
 class UploadForm(forms.Form):
@@ -40,6 +81,35 @@ class UploadForm(forms.Form):
                 initial=options.get("points_per_person_week", 5),
                 help_text="How many points one person finishes in a week: effort = points ÷ this.",
             )
+        self._common_fields(options)
+
+    def _common_fields(self, options: dict[str, Any]) -> None:
+        """The decimal mark and the work-category choices every import has."""
+        self.fields["decimal_mark"] = decimal_mark_field(options)
+        self.fields["default_category"] = default_category_field(options)
+        if self.source in {"jira", "linear"}:
+            self.fields["category_column"] = forms.CharField(
+                label="Work category column",
+                max_length=200,
+                required=False,
+                initial=options.get("category_column", ""),
+                help_text="Labels, Issue Type, Component/s or any column whose values name "
+                "the category (Feature, Growth, Scaling, PMF). Empty: none read.",
+            )
+        self.fields["category_values"] = forms.CharField(
+            label="Category values",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Tech debt=Scaling"}),
+            initial=category_values_text(options.get("category_values") or {}),
+            help_text="What the category column's own words mean, one VALUE=Category a "
+            "line (VALUE= for none). Category names and PMF need no line.",
+        )
+
+    def clean_category_values(self) -> dict[str, str]:
+        try:
+            return category_values_of(self.cleaned_data["category_values"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def _jira_fields(self, options: dict[str, Any]) -> None:
         self.fields["issue_types"] = forms.CharField(
@@ -86,6 +156,11 @@ class UploadForm(forms.Form):
         options: dict[str, Any] = {}
         if "points_per_person_week" in data:
             options["points_per_person_week"] = str(data["points_per_person_week"])
+        options["decimal_mark"] = data["decimal_mark"] or "."
+        options["default_category"] = data["default_category"]
+        options["category_values"] = data["category_values"]
+        if "category_column" in data:
+            options["category_column"] = " ".join(data["category_column"].split())
         if self.source == "jira":
             types = [part.strip() for part in data["issue_types"].split(",") if part.strip()]
             options["issue_types"] = types or ["Epic"]

@@ -122,7 +122,10 @@ def _initiative_rows(initiatives) -> Iterator[list[Any]]:
             initiative.description,
             initiative.team.name if initiative.team else None,
             initiative.owner.name if initiative.owner else None,
-            CATEGORY_LABELS.get(initiative.category, initiative.category),
+            # No category chosen: an empty cell, which a re-import reads as "says nothing".
+            CATEGORY_LABELS.get(initiative.category, initiative.category)
+            if initiative.category
+            else None,
             BUCKET_LABELS.get(initiative.bucket) or None,
             STATUS_LABELS.get(initiative.status, initiative.status),
             HEALTH_LABELS.get(initiative.health, initiative.health),

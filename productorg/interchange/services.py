@@ -36,6 +36,11 @@ def import_profile_save(*, source: str, options: dict[str, Any]) -> ImportProfil
     return profile
 
 
+def remembered_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options a source remembers: all but a mapped file's columns, which presets keep."""
+    return {name: value for name, value in options.items() if name not in {"columns", "preset"}}
+
+
 def import_file(
     *,
     source: str,
@@ -163,6 +168,17 @@ def import_run_teams_map(
     return import_run
 
 
+def import_run_options_set(*, import_run: ImportRun, options: dict[str, Any]) -> ImportRun:
+    """Change some options of a checked import (its decimal mark, default category) and
+    check the file again."""
+    if import_run.status != ImportRun.Status.CHECKED:
+        raise ImportRefused("Options can be changed once the file has been checked.")
+    with transaction.atomic():
+        import_run.options = {**import_run.options, **options}
+        _requeue(import_run, dry_run=True)
+    return import_run
+
+
 def import_run_confirm(*, import_run: ImportRun) -> ImportRun:
     """Apply a checked import whose dry run found nothing wrong."""
     report = import_run.report and ImportReport.from_json(import_run.report)
@@ -199,8 +215,7 @@ def import_run_execute(*, import_run_id: int) -> ImportRun:
         _run_finished(run, status=ImportRun.Status.FAILED, error=UNEXPECTED)
         raise
     if report.applied:
-        if run.source in {ImportSource.JIRA, ImportSource.LINEAR}:
-            import_profile_save(source=run.source, options=run.options)
+        import_profile_save(source=run.source, options=remembered_options(run.options))
         Path(run.stored_file).unlink(missing_ok=True)
         return _run_finished(run, status=ImportRun.Status.APPLIED, report=report)
     return _run_finished(run, status=ImportRun.Status.CHECKED, report=report)

@@ -23,6 +23,8 @@ CATEGORY_COLOURS = {
     "growth": "#009E73",
     "scaling": "#E69F00",
     "pmf_expansion": "#CC79A7",
+    # No category chosen: a neutral grey, so it reads as "not one of the four".
+    "": "#8C8C8C",
 }
 
 
@@ -48,13 +50,13 @@ def category_share_bars(shares: Sequence[CategoryShare], *, width: int = 520) ->
         rows.append(
             (
                 y + row_height / 2 + 5,
-                share.category.label,
+                share.label,
                 label_width,
                 y,
                 bar,
                 row_height,
-                CATEGORY_COLOURS[share.category.value],
-                share.category.label,
+                CATEGORY_COLOURS[share.key],
+                share.label,
                 round(share.share * 100),
                 share.effort,
                 label_width + bar + 8,

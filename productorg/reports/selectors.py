@@ -23,6 +23,7 @@ from productorg.accounts import permissions
 from productorg.people.models import Person, Team, reporting_lines
 from productorg.reports.models import LeadershipReport, ScopeKind
 from productorg.strategy.models import (
+    NO_CATEGORY_LABEL,
     BalanceDimension,
     Initiative,
     InitiativeEffort,
@@ -235,7 +236,7 @@ def _initiative_entry(
         "team": initiative.team.name if initiative.team else "",
         "teams": teams or ([initiative.team.name] if initiative.team else []),
         "category": initiative.category,
-        "category_label": WorkCategory(initiative.category).label,
+        "category_label": initiative.get_category_display(),
         "status": initiative.status,
         "status_label": initiative.get_status_display(),
         "quarters": initiative.quarters,
@@ -291,14 +292,18 @@ def _mix(period: str, team_ids: list[int] | None) -> dict:
                 }
                 break
     faders = []
-    for category in WorkCategory:
-        effort = efforts.get(category.value, Decimal(0))
-        target = target_of.get(category.value)
+    # Effort with no category chosen gets its own fader, held to no target.
+    shown = list(WorkCategory.choices)
+    if efforts.get(""):
+        shown.append(("", NO_CATEGORY_LABEL))
+    for key, label in shown:
+        effort = efforts.get(key, Decimal(0))
+        target = target_of.get(key)
         actual = (effort * HUNDRED / total).quantize(ONE_PLACE) if total else None
         faders.append(
             {
-                "key": category.value,
-                "label": category.label,
+                "key": key,
+                "label": label,
                 "effort": str(effort.quantize(ONE_PLACE)),
                 "actual": None if actual is None else str(actual),
                 "target": None if target is None else str(target.share),

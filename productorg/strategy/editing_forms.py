@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from productorg.accounts import permissions
 from productorg.people.models import Person, Team
-from productorg.strategy.models import Initiative, Milestone, Objective, Risk
+from productorg.strategy.models import Initiative, Milestone, Objective, Risk, WorkCategory
 from productorg.strategy.selectors import editing as editing_selectors
 from productorg.strategy.services.editing import (
     INITIATIVE_COLUMNS,
@@ -156,6 +156,15 @@ class InitiativeForm(forms.ModelForm):
         self.fields["owner"].empty_label = "No owner"
         self.fields["objectives"].queryset = Objective.objects.order_by("period", "title")
         self.fields["bucket"].choices = [("", "No bucket"), *self.fields["bucket"].choices[1:]]
+        # A category is chosen on purpose: a new initiative starts on Feature (shown, so not
+        # silent) and one that has a category keeps one. Only an initiative that has none
+        # (from an import) may be saved without, so editing its title does not force a guess.
+        category = self.fields["category"]
+        if self.initial.get("category"):
+            category.choices = WorkCategory.choices
+            category.required = True
+        else:
+            category.choices = [("", "No category (not chosen yet)"), *WorkCategory.choices]
 
 
 def _label_row(form: forms.Form, index: int) -> None:
@@ -315,7 +324,11 @@ class InitiativeEditor:
 
     def _bind(self, data: QueryDict | None) -> None:
         initiative = self.initiative
-        initial: dict = {"form_token": uuid.uuid4(), **self.new_defaults}
+        initial: dict = {
+            "form_token": uuid.uuid4(),
+            "category": WorkCategory.FEATURE,
+            **self.new_defaults,
+        }
         effort_rows: list[dict] = []
         if initiative is not None:
             initial = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from productorg.people.models import Person, Team
-from productorg.strategy.models import ImportSource, Initiative, Objective, WorkCategory
+from productorg.strategy.models import CATEGORY_FILTER_CHOICES, ImportSource, Initiative, Objective
 
 
 class InitiativeFilterForm(forms.Form):
@@ -12,7 +12,7 @@ class InitiativeFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search titles")
     team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False)
     category = forms.ChoiceField(
-        choices=[("", "Any category"), *WorkCategory.choices],
+        choices=CATEGORY_FILTER_CHOICES,
         required=False,
         widget=forms.Select(attrs={"aria-label": "Work category"}),
     )

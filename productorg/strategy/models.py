@@ -21,6 +21,20 @@ class WorkCategory(models.TextChoices):
     PMF_EXPANSION = "pmf_expansion", "Product-market-fit expansion"
 
 
+# An initiative whose kind nobody chose yet (an import without a category column, say) has
+# none: counting it as Feature would put a made-up share on the mix board.
+NO_CATEGORY_LABEL = "No category"
+CATEGORY_CHOICES = [("", NO_CATEGORY_LABEL), *WorkCategory.choices]
+# What filters (lists, roadmap, ranking, the API) call "no category chosen": "" already
+# means "any category" there.
+NO_CATEGORY_FILTER = "none"
+CATEGORY_FILTER_CHOICES = [
+    ("", "Any category"),
+    *WorkCategory.choices,
+    (NO_CATEGORY_FILTER, NO_CATEGORY_LABEL),
+]
+
+
 class Bucket(models.TextChoices):
     """Adam Nash's three feature buckets."""
 
@@ -108,7 +122,7 @@ class Initiative(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
     )
     category = models.CharField(
-        "work category", max_length=16, choices=WorkCategory.choices, default=WorkCategory.FEATURE
+        "work category", max_length=16, choices=CATEGORY_CHOICES, blank=True, default=""
     )
     status = models.CharField(
         max_length=16, choices=InitiativeStatus.choices, default=InitiativeStatus.IDEA
@@ -212,7 +226,8 @@ class Initiative(models.Model):
                 condition=Q(effort_estimate__gte=0), name="initiative_effort_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(category__in=WorkCategory.values), name="initiative_category_known"
+                condition=Q(category__in=["", *WorkCategory.values]),
+                name="initiative_category_known_or_none",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=InitiativeStatus.values), name="initiative_status_known"

@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from productorg.people.models import Team
-from productorg.strategy.models import Initiative, Objective, WorkCategory
+from productorg.strategy.models import CATEGORY_FILTER_CHOICES, Initiative, Objective
 from productorg.strategy.periods import QUARTER_PATTERN, quarter_add, quarter_of, quarter_span
 
 DEFAULT_QUARTERS = 6
@@ -219,7 +219,7 @@ class RoadmapFilterForm(TeamPageForm):
     """The roadmap's window, teams and the initiatives it shows."""
 
     category = forms.ChoiceField(
-        choices=[("", "Any category"), *WorkCategory.choices],
+        choices=CATEGORY_FILTER_CHOICES,
         required=False,
         label="Work category",
         widget=forms.Select(attrs={"aria-label": "Work category"}),

@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 
 from productorg.people.models import Team
 from productorg.strategy import scoring
-from productorg.strategy.models import WorkCategory
+from productorg.strategy.models import CATEGORY_FILTER_CHOICES
 from productorg.strategy.selectors.portfolio import ACTIVE_STATUSES
 
 
@@ -18,7 +18,7 @@ class RankingFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search titles")
     team = forms.ModelChoiceField(queryset=Team.objects.order_by("name"), required=False)
     category = forms.ChoiceField(
-        choices=[("", "Any category"), *WorkCategory.choices],
+        choices=CATEGORY_FILTER_CHOICES,
         required=False,
         widget=forms.Select(attrs={"aria-label": "Work category"}),
     )

@@ -22,6 +22,26 @@ def test_every_role_lists_the_portfolio_by_title(org, api):
         assert titles(response) == ["Invoice dunning", "One-click reorder", "Typo-tolerant search"]
 
 
+def test_an_initiative_without_a_category_says_so_and_can_be_filtered_on(org, api):
+    Initiative.objects.filter(title="Invoice dunning").update(category="")
+    client = api(org.pia, scope="read")
+    assert titles(client.get("/initiatives", category="none")) == ["Invoice dunning"]
+    dunning = next(
+        row
+        for row in client.get("/initiatives").json()["items"]
+        if row["title"] == "Invoice dunning"
+    )
+    assert dunning["category"] == ""
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert "" in schema["InitiativeOut"]["properties"]["category"]["enum"]
+
+
+def test_an_initiative_is_created_without_a_category_when_asked(org, api):
+    response = api(org.gabe).post("/initiatives", {"title": "Unsorted idea", "category": ""})
+    assert response.status_code == 201, response.json()
+    assert Initiative.objects.get(title="Unsorted idea").category == ""
+
+
 def test_the_initiative_list_filters(org, api):
     client = api(org.pia, scope="read")
     assert titles(client.get("/initiatives", category="growth")) == ["Typo-tolerant search"]

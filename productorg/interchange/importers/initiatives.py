@@ -23,11 +23,19 @@ from django.utils import timezone
 from productorg.accounts import permissions
 from productorg.accounts.models import User
 from productorg.interchange.importers.reading import column_key
-from productorg.interchange.importers.report import Action, ImportReport, Progress, no_progress
+from productorg.interchange.importers.report import (
+    Action,
+    CategoryFrom,
+    ImportReport,
+    Progress,
+    no_progress,
+)
 from productorg.interchange.models import TeamMapping
 from productorg.people.models import Person, Team
 from productorg.strategy.models import (
+    CATEGORY_CHOICES,
     Dependency,
+    Health,
     Initiative,
     InitiativeEffort,
     InitiativeStatus,
@@ -89,6 +97,8 @@ class InitiativeRecord:
     keyless: bool = False
     # Said in the row's report line (e.g. "effort: 34 points from 9 stories").
     reason: str = ""
+    # Why the category column gave no category (e.g. "no work category among Labels a, b").
+    category_note: str = ""
 
 
 # Team mappings: remembered per source and column.
@@ -135,6 +145,9 @@ class _Planned:
     tags: list[str] | None
     efforts_rewritten: bool = False
     reasons: list[str] = field(default_factory=list)
+    # The initiative's fields before the import (None for a new one), for the dry run.
+    before: dict[str, object] | None = None
+    category_from: CategoryFrom = CategoryFrom.NONE
 
 
 def initiatives_apply(
@@ -147,12 +160,16 @@ def initiatives_apply(
     user: User | None,
     progress: Progress = no_progress,
     team_mapping: Mapping[str, Team | None] | None = None,
+    default_category: str = "",
 ) -> ImportReport:
     """Match records to initiatives by (source, key), then create, update or leave each.
 
-    Every record gets a row in the report. Writes happen only when not a dry run and the
-    report is ok (no error, no unmapped team value), in one transaction. `team_mapping`
-    (export value → team) is used before the remembered mappings, e.g. a CLI's --map-team.
+    Every record gets a row in the report, saying the category, status, health and effort
+    the initiative will have and, for an update, each change. Writes happen only when not a
+    dry run and the report is ok (no error, no unmapped team value), in one transaction.
+    `team_mapping` (export value → team) is used before the remembered mappings, e.g. a
+    CLI's --map-team. `default_category` is given to initiatives the file names no category
+    for and that have none ("": they stay without).
     """
     if user is not None and not permissions.can_import_initiatives(user):
         raise PermissionDenied("Only product leaders may import initiatives.")
@@ -170,6 +187,7 @@ def initiatives_apply(
             teams=teams,
             owners=owners,
             report=report,
+            default_category=default_category,
         )
         for record in records
     ]
@@ -177,7 +195,9 @@ def initiatives_apply(
     owners.note_unmatched(report)
     teams.note_unmapped(report)
     edges = _dependency_edges(planned, existing, report)
-    _classify(planned, edges, existing, existing_tags=_tags_of(existing.values()))
+    existing_tags = _tags_of(existing.values())
+    _classify(planned, edges, existing, existing_tags=existing_tags)
+    shown = _Shown(teams=teams, owners=owners)
     for item in planned:
         report.add(
             item.record.line,
@@ -185,6 +205,7 @@ def initiatives_apply(
             key="" if item.record.keyless else item.record.key,
             title=item.initiative.title,
             reason="; ".join(item.reasons),
+            **shown.details(item, existing_tags),
         )
     report.outcomes.sort(key=lambda outcome: outcome.line)
     if dry_run or not report.ok:
@@ -226,7 +247,7 @@ def _record_problem(record: InitiativeRecord, first_line: dict[str, int]) -> str
         return f"the title is {len(record.title)} characters long; at most {_TITLE_MAX} fit"
     if record.status is not None and record.status not in InitiativeStatus.values:
         return f"unknown status {record.status!r}"
-    if record.category is not None and record.category not in WorkCategory.values:
+    if record.category and record.category not in WorkCategory.values:
         return f"unknown work category {record.category!r}"
     if record.effort is not None and (record.effort < 0 or record.effort > _EFFORT_MAX):
         return f"the effort {record.effort} person-weeks is out of range"
@@ -352,20 +373,29 @@ def _plan(
     teams: _TeamResolver,
     owners: _OwnerResolver,
     report: ImportReport,
+    default_category: str = "",
 ) -> _Planned | None:
     """The initiative as it will be after the import (not saved), or None after an error."""
     initiative = existing or Initiative(
         source=source, source_key="" if record.keyless else record.key
     )
     before = _snapshot(initiative)
-    reasons: list[str] = []
+    reasons: list[str] = [record.category_note] if record.category_note else []
     initiative.title = record.title
     if record.description is not None:
         initiative.description = record.description
     if record.status is not None:
         initiative.status = record.status
-    if record.category is not None:
+    if record.category:
         initiative.category = record.category
+        category_from = CategoryFrom.FILE
+    elif initiative.category:
+        category_from = CategoryFrom.KEPT
+    elif default_category:
+        initiative.category = default_category
+        category_from = CategoryFrom.DEFAULT
+    else:
+        category_from = CategoryFrom.NONE
     if record.earliest_start is not None:
         initiative.earliest_start = record.earliest_start
     if record.deadline is not None:
@@ -407,6 +437,8 @@ def _plan(
         action=Action.CREATE if existing is None else Action.UNCHANGED,
         tags=tags,
         reasons=reasons + ([record.reason] if record.reason else []),
+        before=None if existing is None else before,
+        category_from=category_from,
     )
     if existing is not None and after != before:
         planned.action = Action.UPDATE
@@ -433,6 +465,89 @@ def _snapshot(initiative: Initiative) -> dict[str, object]:
         "earliest_start": initiative.earliest_start,
         "deadline": initiative.deadline,
     }
+
+
+_FIELD_LABELS = {
+    "title": "title",
+    "description": "description",
+    "status": "status",
+    "category": "work category",
+    "team_id": "team",
+    "owner_id": "owner",
+    "effort_estimate": "effort",
+    "value_estimate": "value",
+    "earliest_start": "earliest start",
+    "deadline": "deadline",
+}
+_CATEGORY_LABELS = dict(CATEGORY_CHOICES)
+_STATUS_LABELS = dict(InitiativeStatus.choices)
+_HEALTH_LABELS = dict(Health.choices)
+
+
+class _Shown:
+    """A planned row as the dry run shows it: its category (and where it comes from), status,
+    health and effort, and an update's changes, in the words of the pages."""
+
+    def __init__(self, *, teams: _TeamResolver, owners: _OwnerResolver) -> None:
+        self.team_names = {team.pk: team.name for team in teams.by_name.values()}
+        self.owner_names = {
+            person.pk: person.name
+            for person in [*owners.by_email.values(), *owners.by_name.values()]
+            if person is not None
+        }
+
+    def details(self, item: _Planned, existing_tags: dict[int, set[str]]) -> dict[str, object]:
+        initiative, record = item.initiative, item.record
+        new = item.before is None
+        category = _CATEGORY_LABELS.get(initiative.category, initiative.category)
+        return {
+            "category": category,
+            "category_from": item.category_from.value,
+            "status": _STATUS_LABELS.get(initiative.status, initiative.status)
+            + (" (default)" if new and record.status is None else ""),
+            # Health comes from status updates, which no import brings.
+            "health": _HEALTH_LABELS.get(initiative.health, initiative.health)
+            + (" (default: no status update yet)" if new else ""),
+            "effort": f"{_plain(Decimal(initiative.effort_estimate or 0))} pw"
+            + (" (none in the file)" if new and record.effort is None else ""),
+            "changes": [] if new else self.changes(item, existing_tags),
+        }
+
+    def changes(self, item: _Planned, existing_tags: dict[int, set[str]]) -> list[tuple]:
+        before, after = item.before or {}, _snapshot(item.initiative)
+        changes = [
+            (_FIELD_LABELS[name], self.value(name, before[name]), self.value(name, after[name]))
+            for name in _FIELD_LABELS
+            if before[name] != after[name]
+        ]
+        if item.tags is not None:
+            old = sorted(existing_tags.get(item.initiative.pk, set()), key=str.casefold)
+            if set(old) != set(item.tags):
+                changes.append(("tags", ", ".join(old) or "none", ", ".join(item.tags) or "none"))
+        return changes
+
+    def value(self, name: str, value: object) -> str:
+        if value is None or value == "":
+            return "none" if name != "category" else _CATEGORY_LABELS[""]
+        if name == "team_id":
+            return self.team_names.get(value, f"team {value}")
+        if name == "owner_id":
+            return self.owner_names.get(value, f"person {value}")
+        if name == "category":
+            return _CATEGORY_LABELS.get(str(value), str(value))
+        if name == "status":
+            return _STATUS_LABELS.get(str(value), str(value))
+        if name == "effort_estimate":
+            return f"{_plain(value)} pw"
+        if isinstance(value, Decimal):
+            return _plain(value)
+        text = " ".join(str(value).split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _plain(value: object) -> str:
+    text = f"{Decimal(str(value)):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _tag_names(names: list[str], report: ImportReport, line: int) -> list[str]:

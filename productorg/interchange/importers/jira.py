@@ -9,6 +9,7 @@ record, any other issue only its parent and points, so a 50,000-row export fits 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,11 @@ from django.core.exceptions import PermissionDenied
 from productorg.accounts import permissions
 from productorg.accounts.models import User
 from productorg.interchange.importers.initiatives import InitiativeRecord, initiatives_apply
+from productorg.interchange.importers.options import (
+    CommonOptions,
+    category_column_note,
+    note_unknown_categories,
+)
 from productorg.interchange.importers.reading import (
     Header,
     ReadError,
@@ -26,7 +32,6 @@ from productorg.interchange.importers.reading import (
     Table,
     open_table,
     parse_date,
-    parse_number,
 )
 from productorg.interchange.importers.report import Action, ImportReport, Progress, no_progress
 from productorg.people.models import Team
@@ -154,6 +159,16 @@ def _team_spellings(team_field: str) -> tuple[str, ...]:
     return COMPONENTS if team_field == "Component/s" else (team_field,)
 
 
+def _category_spellings(column: str) -> tuple[str, ...]:
+    """Every spelling of the category column: Jira repeats and renames some columns."""
+    if not column:
+        return ()
+    for spellings in (LABELS, COMPONENTS, ISSUE_TYPE):
+        if column.casefold() in {name.casefold() for name in spellings}:
+            return spellings
+    return (column,)
+
+
 # Reading.
 
 
@@ -185,6 +200,7 @@ class _Columns:
     start: str
     target: str
     team: tuple[str, ...]
+    category: tuple[str, ...]
     has_status_category: bool
     has_description: bool
     has_labels: bool
@@ -193,12 +209,14 @@ class _Columns:
 @dataclass
 class _Reading:
     options: JiraOptions
+    common: CommonOptions
     columns: _Columns
     report: ImportReport
     epics: dict[str, _Epic] = field(default_factory=dict)
     epic_ids: dict[str, str] = field(default_factory=dict)  # Jira's numeric issue id → key
     children: list[_Child] = field(default_factory=list)
     unknown_statuses: set[str] = field(default_factory=set)
+    unknown_categories: Counter[str] = field(default_factory=Counter)
 
 
 def jira_import(
@@ -219,12 +237,14 @@ def jira_import(
     if user is not None and not permissions.can_import_initiatives(user):
         raise PermissionDenied("Only product leaders may import initiatives.")
     jira_options = JiraOptions.from_dict(options)
+    common = CommonOptions.from_dict(options)
     table = open_table(file, name=name)
     _check_header(table.header)
     report = ImportReport(source=SOURCE, dry_run=dry_run, notes=list(table.notes))
     reading = _Reading(
         options=jira_options,
-        columns=_columns(table.header, jira_options, report),
+        common=common,
+        columns=_columns(table.header, jira_options, common, report),
         report=report,
     )
     _read_rows(table, reading, progress)
@@ -239,6 +259,7 @@ def jira_import(
         user=user,
         progress=progress,
         team_mapping=team_mapping,
+        default_category=common.default_category,
     )
 
 
@@ -260,7 +281,9 @@ def _check_header(header: Header) -> None:
         )
 
 
-def _columns(header: Header, options: JiraOptions, report: ImportReport) -> _Columns:
+def _columns(
+    header: Header, options: JiraOptions, common: CommonOptions, report: ImportReport
+) -> _Columns:
     team = _team_spellings(options.team_field)
     if not header.has(*team):
         # Not fatal: a file trimmed to a few columns still imports; the dry run says so.
@@ -270,10 +293,18 @@ def _columns(header: Header, options: JiraOptions, report: ImportReport) -> _Col
             "Project key or Component/s) to set teams."
         )
         team = ()
+    category = _category_spellings(common.category_column)
+    if category and not header.has(*category):
+        report.notes.append(
+            f"The category column “{common.category_column}” is not in this file, so no "
+            "category is read from it."
+        )
+        category = ()
     return _Columns(
         start=_date_column(header, options.start_field, START_FIELDS, "start", report),
         target=_date_column(header, options.target_field, TARGET_FIELDS, "target", report),
         team=team,
+        category=category,
         has_status_category=header.has(*STATUS_CATEGORY),
         has_description=header.has(*DESCRIPTION),
         has_labels=header.has(*LABELS),
@@ -318,10 +349,24 @@ def _read_epic(row: Row, reading: _Reading) -> None:
         except ValueError as error:
             reading.report.error(row.line, f"{column}: {error}", key=key, title=title)
             return
+    found = reading.common.category_of(row.every(*columns.category)) if columns.category else None
+    if found is not None and found.conflicting:
+        reading.report.error(
+            row.line,
+            f"{reading.common.category_column} names more than one work category: "
+            + ", ".join(found.conflicting),
+            key=key,
+            title=title,
+        )
+        return
     record = InitiativeRecord(
         line=row.line,
         key=key,
         title=title,
+        category=found.category if found else None,
+        category_note=category_column_note(
+            found, reading.common.category_column, reading.unknown_categories
+        ),
         # Jira writes CRLF inside descriptions; the edit page and the API store LF.
         description=row.first(*DESCRIPTION).replace("\r\n", "\n")
         if columns.has_description
@@ -363,11 +408,10 @@ def _read_child(row: Row, issue_type: str, reading: _Reading) -> None:
     title = row.first(*SUMMARY)
     points: Decimal | None = None
     for column in POINTS:
-        text = row.first(column)
-        if not text:
+        if not row.first(column):
             continue
         try:
-            points = parse_number(text)
+            points = row.number(column, decimal_mark=reading.common.decimal_mark)
         except ValueError as error:
             reading.report.error(row.line, f"{column}: {error}", key=key, title=title)
             return
@@ -420,6 +464,7 @@ def _records(reading: _Reading) -> list[InitiativeRecord]:
                 f"{child.issue_type} — {_number(child.points)} points counted toward {epic_key}"
             )
         report.add(child.line, Action.SKIP, key=child.key, title=child.title, reason=reason)
+    note_unknown_categories(report, reading.common, reading.unknown_categories)
     if reading.unknown_statuses:
         report.notes.append(
             "These statuses have no ProductOrg equivalent, so they were left as they are: "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import IO, Any
 
@@ -20,18 +20,22 @@ from django.core.exceptions import PermissionDenied
 from productorg.accounts import permissions
 from productorg.accounts.models import User
 from productorg.interchange.importers.initiatives import InitiativeRecord, initiatives_apply
+from productorg.interchange.importers.options import (
+    CommonOptions,
+    category_column_note,
+    note_unknown_categories,
+)
 from productorg.interchange.importers.reading import (
     ReadError,
     Row,
     Table,
     open_table,
     parse_date,
-    parse_number,
     strip_formula_guard,
 )
 from productorg.interchange.importers.report import Action, ImportReport, Progress, no_progress
 from productorg.people.models import Team
-from productorg.strategy.models import ImportSource, InitiativeStatus
+from productorg.strategy.models import ImportSource, InitiativeStatus, WorkCategory
 
 SOURCE = ImportSource.LINEAR.value
 TEAM_FIELD = "Team"
@@ -73,11 +77,12 @@ _PROGRESS_EVERY = 500
 
 @dataclass(frozen=True)
 class LinearOptions:
-    """What the person importing chose: one initiative per issue or per project, and how
-    many estimate points make a person-week."""
+    """What the person importing chose: one initiative per issue or per project, how many
+    estimate points make a person-week, and the options every import has."""
 
     level: str = "issues"
     points_per_person_week: Decimal = DEFAULT_POINTS_PER_PERSON_WEEK
+    common: CommonOptions = CommonOptions()
 
     @classmethod
     def of(cls, options: dict[str, Any]) -> LinearOptions:
@@ -91,7 +96,19 @@ class LinearOptions:
             raise ReadError(f"Points per person-week {points!r} is not a number.") from error
         if not points.is_finite() or points <= 0:
             raise ReadError("Points per person-week must be more than zero.")
-        return cls(level=level, points_per_person_week=points)
+        try:
+            common = CommonOptions.from_dict(options)
+        except ValueError as error:
+            raise ReadError(str(error)) from error
+        return cls(level=level, points_per_person_week=points, common=common)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As saved in the import profile (JSON)."""
+        return {
+            "level": self.level,
+            "points_per_person_week": str(self.points_per_person_week),
+            **self.common.to_dict(),
+        }
 
 
 def linear_import(
@@ -116,6 +133,12 @@ def linear_import(
     table = open_table(file, name=name)
     linear_check_header(table)
     report = ImportReport(source=SOURCE, dry_run=dry_run, notes=list(table.notes))
+    column = chosen.common.category_column
+    if column and not table.header.has(column):
+        report.notes.append(
+            f"The category column “{column}” is not in this file, so no category is read from it."
+        )
+        chosen = replace(chosen, common=replace(chosen.common, category_column=""))
     rows = _counted(table, report, progress)
     if chosen.level == "projects":
         records = project_records(rows, report, options=chosen)
@@ -131,6 +154,7 @@ def linear_import(
         user=user,
         progress=progress,
         team_mapping=team_mapping,
+        default_category=chosen.common.default_category,
     )
 
 
@@ -168,11 +192,19 @@ def issue_records(
 
     An issue twice in the file is refused by initiatives_apply, like any repeated key."""
     unknown_states: Counter[str] = Counter()
+    unknown_categories: Counter[str] = Counter()
     for row in rows:
-        record = issue_record(row, report, options=options, unknown_states=unknown_states)
+        record = issue_record(
+            row,
+            report,
+            options=options,
+            unknown_states=unknown_states,
+            unknown_categories=unknown_categories,
+        )
         if record is not None:
             yield record
     _note_unknown_states(report, unknown_states)
+    note_unknown_categories(report, options.common, unknown_categories)
 
 
 def issue_record(
@@ -181,6 +213,7 @@ def issue_record(
     *,
     options: LinearOptions,
     unknown_states: Counter[str] | None = None,
+    unknown_categories: Counter[str] | None = None,
 ) -> InitiativeRecord | None:
     """The initiative one issue row describes, or None after reporting why it cannot be."""
     key = row.first("ID")
@@ -191,10 +224,19 @@ def issue_record(
     if not title:
         problems.append("the title is empty")
     try:
-        points = parse_number(row.first("Estimate"))
+        points = row.number("Estimate", decimal_mark=options.common.decimal_mark)
     except ValueError as error:
         problems.append(f"Estimate: {error}")
         points = None
+    common = options.common
+    found = (
+        common.category_of(row.every(common.category_column)) if common.category_column else None
+    )
+    if found is not None and found.conflicting:
+        problems.append(
+            f"{common.category_column} names more than one work category: "
+            + ", ".join(found.conflicting)
+        )
     try:
         deadline = parse_date(row.first("Due Date"))
     except ValueError as error:
@@ -220,6 +262,12 @@ def issue_record(
         deadline=deadline,
         depends_on=linked_issues(row.first("Blocked by")),
         reason="" if points is None else f"effort: {points} points",
+        category=found.category if found else None,
+        category_note=category_column_note(
+            found,
+            common.category_column,
+            Counter() if unknown_categories is None else unknown_categories,
+        ),
     )
 
 
@@ -294,6 +342,7 @@ class _Project:
     title: str
     teams: Counter[str] = field(default_factory=Counter)
     statuses: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
     issues: int = 0
     points: Decimal = Decimal(0)
     estimated: bool = False
@@ -311,9 +360,10 @@ def project_records(
     project_of_issue: dict[str, str] = {}
     # Issues keep their estimates in points; the sum is divided once, as rounding each
     # issue's share of a person-week would lose small estimates.
-    in_points = LinearOptions(level="projects", points_per_person_week=Decimal(1))
+    in_points = replace(options, points_per_person_week=Decimal(1))
+    unknown_categories: Counter[str] = Counter()
     for row in rows:
-        record = issue_record(row, report, options=in_points)
+        record = issue_record(row, report, options=in_points, unknown_categories=unknown_categories)
         if record is None:
             continue
         project_name = strip_formula_guard(row.first("Project"))
@@ -330,6 +380,7 @@ def project_records(
             )
         _add_issue(project, record)
         project_of_issue[record.key] = project_key
+    note_unknown_categories(report, options.common, unknown_categories)
     return [_project_record(project, project_of_issue, options) for project in projects.values()]
 
 
@@ -338,6 +389,8 @@ def _add_issue(project: _Project, issue: InitiativeRecord) -> None:
         project.teams[issue.team_value] += 1
     project.issues += 1
     project.statuses[issue.status or ""] += 1
+    if issue.category:
+        project.categories[issue.category] += 1
     if issue.effort is not None:
         project.estimated = True
     for label in issue.tags or []:
@@ -360,7 +413,21 @@ def _project_record(
         }
     )
     team = project.teams.most_common(1)[0][0] if project.teams else None
+    # A project is one kind of work only when its issues agree; otherwise the person
+    # importing decides (the default category, or on its page).
+    category, category_note = None, ""
+    if len(project.categories) == 1:
+        category = next(iter(project.categories))
+    elif project.categories:
+        labels = dict(WorkCategory.choices)
+        category_note = (
+            "its issues are of several work categories ("
+            + ", ".join(f"{labels[key]} {count}" for key, count in project.categories.most_common())
+            + ")"
+        )
     return InitiativeRecord(
+        category=category,
+        category_note=category_note,
         line=project.line,
         key=project.key,
         title=project.title,

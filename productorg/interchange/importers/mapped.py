@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from typing import IO, Any
 
@@ -22,6 +23,10 @@ from django.db import transaction
 from productorg.accounts import permissions
 from productorg.accounts.models import User
 from productorg.interchange.importers.initiatives import InitiativeRecord, initiatives_apply
+from productorg.interchange.importers.options import (
+    ACCEPTED_CATEGORY_WORDS,
+    CommonOptions,
+)
 from productorg.interchange.importers.reading import (
     ReadError,
     Row,
@@ -29,14 +34,13 @@ from productorg.interchange.importers.reading import (
     column_key,
     open_table,
     parse_date,
-    parse_number,
     strip_formula_guard,
 )
 from productorg.interchange.importers.report import Action, ImportReport, Progress, no_progress
 from productorg.interchange.models import ImportTarget, MappingPreset
 from productorg.people.models import Level, Person, Team
 from productorg.people.services import person_create
-from productorg.strategy.models import ImportSource, InitiativeStatus, WorkCategory
+from productorg.strategy.models import ImportSource, InitiativeStatus
 
 _PROGRESS_EVERY = 500
 
@@ -216,12 +220,13 @@ def mapped_import(
     """
     _check_allowed(user, target)
     columns = _columns_of(options)
+    common = CommonOptions.from_dict(options)
     table = open_table(file, name=name)
     mapping_check(table, columns=columns, target=target, source=source)
     report = ImportReport(source=source, dry_run=dry_run, notes=list(table.notes))
     rows = _counted(table, report, progress)
     if target == ImportTarget.TEAMS.value:
-        teams_apply(rows=rows, columns=columns, report=report, dry_run=dry_run)
+        teams_apply(rows=rows, columns=columns, report=report, dry_run=dry_run, common=common)
         return report
     if target == ImportTarget.PEOPLE.value:
         people_apply(rows=rows, columns=columns, report=report, dry_run=dry_run)
@@ -231,7 +236,7 @@ def mapped_import(
             "No column is mapped to Key: every row creates a new initiative, and importing "
             "the file again creates them again."
         )
-    records = list(initiative_records(rows, columns=columns, report=report))
+    records = list(initiative_records(rows, columns=columns, report=report, common=common))
     progress("reading", table.size, table.size)
     return initiatives_apply(
         source=source,
@@ -242,6 +247,7 @@ def mapped_import(
         user=user,
         progress=progress,
         team_mapping=team_mapping,
+        default_category=common.default_category,
     )
 
 
@@ -299,9 +305,10 @@ def _counted(table: Table, report: ImportReport, progress: Progress) -> Iterator
 class _RowProblems:
     """The problems of one row, gathered so a row with three bad cells says all three."""
 
-    def __init__(self, row: Row, columns: dict[str, str]) -> None:
+    def __init__(self, row: Row, columns: dict[str, str], common: CommonOptions | None = None):
         self.row = row
         self.columns = columns
+        self.common = common or CommonOptions()
         self.messages: list[str] = []
 
     def text(self, field: str) -> str | None:
@@ -318,9 +325,11 @@ class _RowProblems:
             return None
 
     def number(self, field: str) -> Decimal | None:
-        text = self.text(field)
+        column = self.columns.get(field)
+        if column is None:
+            return None
         try:
-            return parse_number(text) if text else None
+            return self.row.number(column, decimal_mark=self.common.decimal_mark)
         except ValueError as error:
             self.messages.append(f"{self.columns[field]}: {error}")
             return None
@@ -343,22 +352,30 @@ class _RowProblems:
 
 
 def initiative_records(
-    rows: Iterator[Row], *, columns: dict[str, str], report: ImportReport
+    rows: Iterator[Row],
+    *,
+    columns: dict[str, str],
+    report: ImportReport,
+    common: CommonOptions | None = None,
 ) -> Iterator[InitiativeRecord]:
     """An initiative record per row; a bad row becomes an error in the report instead.
 
     A key twice in the file is refused by initiatives_apply, like any repeated key."""
     for row in rows:
-        record = initiative_record(row, columns=columns, report=report)
+        record = initiative_record(row, columns=columns, report=report, common=common)
         if record is not None:
             yield record
 
 
 def initiative_record(
-    row: Row, *, columns: dict[str, str], report: ImportReport
+    row: Row,
+    *,
+    columns: dict[str, str],
+    report: ImportReport,
+    common: CommonOptions | None = None,
 ) -> InitiativeRecord | None:
     """The initiative one row describes, or None after reporting every problem it has."""
-    cells = _RowProblems(row, columns)
+    cells = _RowProblems(row, columns, common)
     key = cells.text("key") or ""
     title = cells.text("title") or ""
     if not title:
@@ -366,7 +383,7 @@ def initiative_record(
     if "key" in columns and not key:
         cells.messages.append(f"{columns['key']} is empty")
     status = cells.choice("status", initiative_status)
-    category = cells.choice("category", work_category)
+    category = cells.choice("category", lambda text: work_category(text, cells.common))
     effort = cells.number("effort")
     value = cells.number("value_estimate")
     earliest_start = cells.date("earliest_start")
@@ -407,14 +424,20 @@ def initiative_status(text: str) -> str:
     raise ValueError(f"{text!r} is not a status (use one of: {accepted}, or Shipped, Next, …)")
 
 
-def work_category(text: str) -> str:
-    """The WorkCategory named by value or label; ValueError listing the accepted ones."""
-    wanted = " ".join(text.split()).casefold()
-    for category in WorkCategory:
-        if wanted in (category.value, category.label.casefold()):
-            return category.value
-    accepted = ", ".join(category.label for category in WorkCategory)
-    raise ValueError(f"{text!r} is not a work category (use one of: {accepted})")
+def work_category(text: str, common: CommonOptions | None = None) -> str:
+    """The WorkCategory a cell names: through the import's category values, then by value,
+    label or synonym ("" for a value mapped to no category); ValueError otherwise."""
+    found = (common or CommonOptions()).category_of([text])
+    if found.conflicting:
+        raise ValueError(f"{text!r} names more than one work category")
+    if found.category is not None:
+        return found.category
+    if not found.unknown:
+        return ""
+    raise ValueError(
+        f"{text!r} is not a work category (use {ACCEPTED_CATEGORY_WORDS}, or map the value "
+        "in the import's category values)"
+    )
 
 
 def split_tags(text: str) -> list[str]:
@@ -465,10 +488,17 @@ class _TeamChange:
     line: int
     team: Team
     action: Action
+    # (field, before, after) of an update, as the dry run shows them.
+    changes: list[tuple[str, str, str]] = dataclass_field(default_factory=list)
 
 
 def teams_apply(
-    *, rows: Iterator[Row], columns: dict[str, str], report: ImportReport, dry_run: bool
+    *,
+    rows: Iterator[Row],
+    columns: dict[str, str],
+    report: ImportReport,
+    dry_run: bool,
+    common: CommonOptions | None = None,
 ) -> None:
     """Create or update a team per row, matched by name; all or nothing."""
     directory = _Directory()
@@ -476,10 +506,10 @@ def teams_apply(
     changes: list[_TeamChange] = []
     seen: dict[str, int] = {}
     for row in rows:
-        change = _team_change(row, columns, report, directory, existing, seen)
+        change = _team_change(row, columns, report, directory, existing, seen, common)
         if change is not None:
             changes.append(change)
-            report.add(row.line, change.action, title=change.team.name)
+            report.add(row.line, change.action, title=change.team.name, changes=change.changes)
     if dry_run or not report.ok:
         return
     with transaction.atomic():
@@ -496,8 +526,9 @@ def _team_change(
     directory: _Directory,
     existing: dict[str, Team],
     seen: dict[str, int],
+    common: CommonOptions | None = None,
 ) -> _TeamChange | None:
-    cells = _RowProblems(row, columns)
+    cells = _RowProblems(row, columns, common)
     name = " ".join((cells.text("name") or "").split())
     if not name:
         cells.messages.append(f"{columns['name']} is empty")
@@ -521,9 +552,32 @@ def _team_change(
     if team is None:
         return _TeamChange(row.line, Team(name=name, **wanted), Action.CREATE)
     changed = {field: value for field, value in wanted.items() if getattr(team, field) != value}
-    for field, value in changed.items():
-        setattr(team, field, value)
-    return _TeamChange(row.line, team, Action.UPDATE if changed else Action.UNCHANGED)
+    shown = [
+        (_TEAM_LABELS[name], _team_value(getattr(team, name)), _team_value(value))
+        for name, value in changed.items()
+    ]
+    for name, value in changed.items():
+        setattr(team, name, value)
+    return _TeamChange(row.line, team, Action.UPDATE if changed else Action.UNCHANGED, shown)
+
+
+_TEAM_LABELS = {
+    "product_area": "product area",
+    "product_manager": "product manager",
+    "leader": "leader",
+    "capacity_per_quarter": "capacity",
+}
+
+
+def _team_value(value: object) -> str:
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, Person):
+        return value.name
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
 
 
 def _person_or_problem(cells: _RowProblems, field: str, directory: _Directory) -> Person | None:
@@ -568,7 +622,15 @@ def people_apply(
     for person_row in people.values():
         if person_row.line not in bad_lines:
             action = _person_action(person_row, managers, directory)
-            report.add(person_row.line, action, key=person_row.email, title=person_row.name)
+            report.add(
+                person_row.line,
+                action,
+                key=person_row.email,
+                title=person_row.name,
+                changes=_person_shown_changes(person_row, managers, people, directory, levels)
+                if action == Action.UPDATE
+                else [],
+            )
     # Manager and cycle problems are found after the rows are read; the report goes by line.
     report.outcomes.sort(key=lambda outcome: outcome.line)
     if dry_run or not report.ok:
@@ -755,6 +817,39 @@ def _person_changes(person: Person, person_row: _PersonRow) -> dict[str, Any]:
     if person_row.has_start_date:
         wanted["start_date"] = person_row.start_date
     return {field: value for field, value in wanted.items() if getattr(person, field) != value}
+
+
+def _person_shown_changes(
+    person_row: _PersonRow,
+    managers: dict[str, str | None],
+    people: dict[str, _PersonRow],
+    directory: _Directory,
+    levels: dict[str, Level],
+) -> list[tuple[str, str, str]]:
+    """An updated person's changes as (field, before, after), as the dry run shows them."""
+    person = directory.by_email[person_row.email.casefold()]
+    level_names = {level.pk: level.name for level in levels.values()}
+    shown = {
+        "name": lambda value: value,
+        "level_id": lambda value: level_names.get(value, "none"),
+        "start_date": lambda value: value.isoformat() if value else "none",
+    }
+    labels = {"name": "name", "level_id": "level", "start_date": "start date"}
+    changes = [
+        (labels[name], shown[name](getattr(person, name)), shown[name](value))
+        for name, value in _person_changes(person, person_row).items()
+    ]
+    if _manager_changes(person, managers, directory):
+        before = directory.email_of_id.get(person.manager_id)
+        after = managers[person.email.casefold()]
+        changes.append(
+            (
+                "manager",
+                _name_of(before, people, directory) if before else "none",
+                _name_of(after, people, directory) if after else "none",
+            )
+        )
+    return changes
 
 
 def _manager_changes(

@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO
 
 # A Jira description or a Linear comment can exceed the csv module's 128 KiB default.
@@ -86,6 +86,9 @@ class Row:
     line: int
     cells: tuple[str, ...]
     header: Header
+    # Positions of cells a workbook stored as numbers: written with "." whatever the file's
+    # decimal mark, so they are read as such.
+    typed_numbers: frozenset[int] = frozenset()
 
     def first(self, *spellings: str) -> str:
         """The first non-empty value among the columns so named, stripped; "" if none."""
@@ -95,6 +98,15 @@ class Row:
                 if value:
                     return value
         return ""
+
+    def number(self, *spellings: str, decimal_mark: str = ".") -> Decimal | None:
+        """The first non-empty value among the columns so named, as a number (see
+        parse_number); None if none. ValueError when it cannot be read."""
+        for position in self.header.positions(*spellings):
+            if position < len(self.cells) and self.cells[position].strip():
+                mark = "." if position in self.typed_numbers else decimal_mark
+                return parse_number(self.cells[position], decimal_mark=mark)
+        return None
 
     def every(self, *spellings: str) -> list[str]:
         """All non-empty values of the columns so named (a repeated Labels column, say)."""
@@ -291,7 +303,17 @@ def _open_xlsx(file: IO[bytes], *, size: int) -> Table:
 
 def _xlsx_rows(values, header: Header) -> Iterator[Row]:
     for line, cells in enumerate(values, start=2):
-        row = Row(line=line, cells=tuple(_cell_text(value) for value in cells), header=header)
+        typed = frozenset(
+            position
+            for position, value in enumerate(cells)
+            if isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+        )
+        row = Row(
+            line=line,
+            cells=tuple(_cell_text(value) for value in cells),
+            header=header,
+            typed_numbers=typed,
+        )
         if not row.is_blank():
             yield row
 
@@ -345,21 +367,46 @@ def parse_date(text: str) -> dt.date | None:
     raise ValueError(f"{text!r} is not a date (expected e.g. 2024-03-12 or 12/Mar/24 9:41 AM)")
 
 
-def parse_number(text: str) -> Decimal | None:
-    """A non-negative number from an export cell (3, 2.5, "1,5"); None when empty."""
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
+DECIMAL_MARKS = (".", ",")
+# Spaces of every width group thousands in both conventions ("12 000", "12\u202f000").
+_GROUP_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
+
+
+def _number_pattern(mark: str) -> re.Pattern[str]:
+    group = re.escape("," if mark == "." else ".")
+    point = re.escape(mark)
+    return re.compile(rf"^(?:\d+|\d{{1,3}}(?:{group}\d{{3}})+)(?:{point}\d*)?$|^{point}\d+$")
+
+
+_NUMBER_PATTERNS = {mark: _number_pattern(mark) for mark in DECIMAL_MARKS}
+
+
+def parse_number(text: str, *, decimal_mark: str = ".") -> Decimal | None:
+    """A non-negative number from an export cell; None when the cell is empty.
+
+    `decimal_mark` is the file's ("." or ","); the other mark may only group thousands in
+    threes, so with "." "12,000" is 12000 and "1,250.5" is 1250.5, with "," "1.250,5" is
+    1250.5. Anything else ("1,5" with ".", which could be 1.5 or 15) raises ValueError
+    naming the text and the option: a misread estimate is worse than a refused one.
+    """
+    if decimal_mark not in DECIMAL_MARKS:
+        raise ValueError(f"the decimal mark must be “.” or “,”, not {decimal_mark!r}")
+    original = text.strip()
+    text = _GROUP_SPACES.sub("", original)
     if not text:
         return None
-    # "2,5" is a decimal comma; "1,250.5" has a thousands separator.
-    decimal_comma = text.count(",") == 1 and "." not in text
-    text = text.replace(",", "." if decimal_comma else "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError(f"{text!r} is not a number") from error
-    if not number.is_finite() or number < 0:
-        raise ValueError(f"{text!r} is not a number of zero or more")
-    return number
+    if text.startswith("-") and _NUMBER_PATTERNS[decimal_mark].match(text[1:]):
+        raise ValueError(f"{original!r} is not a number of zero or more")
+    if not _NUMBER_PATTERNS[decimal_mark].match(text):
+        other = "," if decimal_mark == "." else "."
+        if _NUMBER_PATTERNS[other].match(text):
+            raise ValueError(
+                f"{original!r} cannot be read with the decimal mark “{decimal_mark}”; if the "
+                f"file writes decimals with “{other}”, set the decimal mark option to “{other}”"
+            )
+        raise ValueError(f"{original!r} is not a number")
+    group = "," if decimal_mark == "." else "."
+    return Decimal(text.replace(group, "").replace(decimal_mark, "."))
 
 
 def strip_formula_guard(text: str) -> str:

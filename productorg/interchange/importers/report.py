@@ -27,15 +27,36 @@ class Action(StrEnum):
         }[self.value]
 
 
+class CategoryFrom(StrEnum):
+    """Where a row's work category comes from, so a dry run tells a choice from a default."""
+
+    FILE = "file"  # the file's category column
+    DEFAULT = "default"  # the import's default category
+    KEPT = "kept"  # the initiative's own, the file saying nothing
+    NONE = ""  # no category: none in the file, no default chosen
+
+
 @dataclass
 class RowOutcome:
-    """What happens to one row: the line it starts on, its key and title, and why."""
+    """What happens to one row: the line it starts on, its key and title, and why; for an
+    initiative, what it will be (category, status, health, effort, each as shown) and, for
+    an update, each field that changes as (field, before, after)."""
 
     line: int
     action: Action
     key: str = ""
     title: str = ""
     reason: str = ""
+    category: str = ""
+    category_from: str = ""
+    status: str = ""
+    health: str = ""
+    effort: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def category_is_default(self) -> bool:
+        return self.category_from == CategoryFrom.DEFAULT
 
 
 @dataclass
@@ -55,8 +76,18 @@ class ImportReport:
     rows_read: int = 0
     applied: bool = False
 
-    def add(self, line: int, action: Action, *, key: str = "", title: str = "", reason: str = ""):
-        self.outcomes.append(RowOutcome(line, action, key, title, reason))
+    def add(
+        self,
+        line: int,
+        action: Action,
+        *,
+        key: str = "",
+        title: str = "",
+        reason: str = "",
+        **details: Any,
+    ) -> None:
+        """A row's outcome; `details` are RowOutcome's category, status, ..., changes."""
+        self.outcomes.append(RowOutcome(line, action, key, title, reason, **details))
 
     def error(self, line: int, reason: str, *, key: str = "", title: str = "") -> None:
         self.add(line, Action.ERROR, key=key, title=title, reason=reason)
@@ -99,6 +130,7 @@ class ImportReport:
             rows_read=data.get("rows_read", 0),
             applied=data.get("applied", False),
         )
+        details = ("category", "category_from", "status", "health", "effort")
         for outcome in data.get("outcomes", []):
             report.add(
                 outcome["line"],
@@ -106,6 +138,8 @@ class ImportReport:
                 key=outcome.get("key", ""),
                 title=outcome.get("title", ""),
                 reason=outcome.get("reason", ""),
+                **{name: outcome.get(name, "") for name in details},
+                changes=[tuple(change) for change in outcome.get("changes", [])],
             )
         return report
 

@@ -48,6 +48,12 @@ def test_a_leader_imports_a_jira_export_through_the_page(
     page.get_by_role("button", name="Save and check again").click()
 
     expect(page.get_by_role("cell", name="Faster checkout")).to_be_visible()
+    # No category in the file and none chosen: the row says so instead of showing Feature.
+    expect(page.get_by_role("cell", name="No category not chosen")).to_be_visible()
+    page.get_by_text("Check again with other options").click()
+    page.get_by_label("Default work category").select_option(label="Growth")
+    page.get_by_role("button", name="Check again").click()
+    expect(page.get_by_role("cell", name="Growth default")).to_be_visible()
     screenshots = Path(settings.VAR_DIR) / "screenshots"
     screenshots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(screenshots / "import-dry-run.png"), full_page=True)
@@ -57,3 +63,4 @@ def test_a_leader_imports_a_jira_export_through_the_page(
     expect(page.get_by_text("Imported: 1 created")).to_be_visible()
     initiative = Initiative.objects.get(source="jira", source_key="CHK-1")
     assert initiative.team == org.checkout
+    assert initiative.category == "growth"

@@ -117,3 +117,69 @@ def test_progress_goes_to_stderr(org):
     result = runner.invoke(app, ["import", "jira", COMPANY, "--dry-run", *MAPPED])
     assert result.exit_code == 0
     assert "reading" in result.output
+
+
+def test_without_a_category_option_epics_get_none_and_the_dry_run_says_so(org):
+    result = invoke(COMPANY, "--dry-run", *MAPPED)
+    assert result.exit_code == 0, result.output
+    assert "category: No category (not chosen) · status: In progress" in result.output
+    assert "health: Green (default: no status update yet)" in result.output
+
+
+def test_a_category_column_and_default_are_used_shown_and_remembered(org):
+    arguments = [
+        "--category-column",
+        "Labels",
+        "--map-category",
+        "speed=growth",
+        "--default-category",
+        "scaling",
+    ]
+    result = invoke(COMPANY, *MAPPED, *arguments)
+    assert result.exit_code == 0, result.output
+    assert jira_initiatives().get(source_key="CHK-1").category == "growth"
+    assert jira_initiatives().get(source_key="CHK-5").category == "scaling"
+    options = ImportProfile.objects.get(source="jira").options
+    assert options["category_column"] == "Labels"
+    assert options["default_category"] == "scaling"
+    assert options["category_values"] == {"speed": "growth"}
+    again = invoke(COMPANY, "--dry-run")
+    assert "category: Growth · status" in again.output
+    assert "category: Scaling (kept)" in again.output
+
+
+def test_an_update_lists_each_change_before_and_after(org):
+    assert invoke(COMPANY, *MAPPED).exit_code == 0
+    jira_initiatives().filter(source_key="CHK-1").update(title="Old title")
+    result = invoke(COMPANY, "--dry-run")
+    assert "title: Old title → Faster checkout" in result.output
+
+
+def test_points_with_a_decimal_comma_need_the_decimal_mark_option(org, tmp_path):
+    export = tmp_path / "comma.csv"
+    export.write_text(
+        "Issue key,Summary,Issue Type,Project key,Custom field (Epic Link),"
+        'Custom field (Story Points)\nE-1,Epic,Epic,CHK,,\nS-1,Story,Story,CHK,E-1,"2,5"\n',
+        encoding="utf-8",
+    )
+    refused = invoke(str(export), "--map-team", "CHK=Checkout")
+    assert refused.exit_code == 1
+    assert "'2,5' cannot be read with the decimal mark “.”" in refused.output
+    assert "set the decimal mark option to “,”" in refused.output
+    accepted = invoke(str(export), "--map-team", "CHK=Checkout", "--decimal-mark", ",")
+    assert accepted.exit_code == 0, accepted.output
+    assert jira_initiatives().get(source_key="E-1").effort_estimate == Decimal("0.5")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--decimal-mark", ";"], "Decimal mark"),
+        (["--default-category", "moonshots"], "'moonshots' is not a work category"),
+        (["--map-category", "speed"], "VALUE=CATEGORY"),
+    ],
+)
+def test_bad_category_and_decimal_options_exit_2(org, arguments, message):
+    result = invoke(COMPANY, *MAPPED, *arguments)
+    assert result.exit_code == 2
+    assert message in result.output

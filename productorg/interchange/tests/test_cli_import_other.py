@@ -171,3 +171,38 @@ def test_teams_with_bad_rows_exit_1_and_write_nothing(org, tmp_path):
     assert result.exit_code == 1
     assert "line 3" in result.output
     assert not Team.objects.filter(name="New").exists()
+
+
+def test_a_csv_import_reads_its_decimal_mark_and_default_category_and_remembers_them(org, tmp_path):
+    export = tmp_path / "ideas.csv"
+    export.write_text('Name;Value;Effort\nOne;12.000;"1.250,5"\n', encoding="utf-8")
+    columns = ["--column", "title=Name", "--column", "value_estimate=Value"]
+    columns += ["--column", "effort=Effort"]
+    options = ["--decimal-mark", ",", "--default-category", "growth"]
+    checked = invoke("csv", str(export), *columns, *options, "--dry-run")
+    assert "category: Growth (default) · status: Idea (default)" in checked.output
+    assert "effort: 1250.5 pw" in checked.output
+    result = invoke("csv", str(export), *columns, *options)
+    assert result.exit_code == 0, result.output
+    initiative = Initiative.objects.get(title="One")
+    assert (initiative.value_estimate, initiative.effort_estimate) == (
+        Decimal(12000),
+        Decimal("1250.5"),
+    )
+    assert initiative.category == "growth"
+    options = ImportProfile.objects.get(source="csv").options
+    assert (options["decimal_mark"], options["default_category"]) == (",", "growth")
+    assert "columns" not in options
+
+
+def test_a_linear_dry_run_names_each_issues_category_from_its_labels(org, tmp_path):
+    export = tmp_path / "linear.csv"
+    export.write_text(
+        'ID,Title,Team,Status,Labels\nENG-1,Referrals,Checkout,Todo,"Growth, web"\n',
+        encoding="utf-8",
+    )
+    result = invoke(
+        "linear", str(export), "--dry-run", "--category-column", "Labels", *LINEAR_TEAMS
+    )
+    assert result.exit_code == 0, result.output
+    assert "category: Growth · status: Planned" in result.output

@@ -110,6 +110,15 @@ def test_the_initiatives_export_carries_every_column_in_each_format(portfolio, c
     assert len(rows) == 3
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_initiative_with_no_category_exports_an_empty_category(portfolio, client_for, fmt):
+    Initiative.objects.filter(title="Invoice dunning").update(category="")
+    content = download(client_for(portfolio.cora), "initiatives", fmt)
+    rows = by_title({"csv": csv_rows, "json": json.loads}[fmt](content))
+    assert rows["Invoice dunning"]["category"] in ("", None)
+    assert rows["Typo-tolerant search"]["category"] == "Growth"
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 def test_the_objectives_export_names_parent_owner_and_key_results(portfolio, client_for, fmt):
     content = download(client_for(portfolio.sam), "objectives", fmt)

@@ -296,7 +296,8 @@ def test_the_dry_run_page_of_a_large_import_takes_a_few_queries(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("interchange:import-run", args=[run.pk])).content.decode()
     assert "and 19,500 more rows" in page or "and 19500 more rows" in page
-    assert page.count("<select") == 30
+    # One team choice per unmapped value (the other selects are the options to check again).
+    assert page.count('<select name="map0-team_') == 30
 
 
 def test_an_import_nobody_picks_up_says_to_start_the_worker(org, client):
@@ -327,3 +328,66 @@ def test_an_import_whose_worker_went_away_stops_polling_and_says_so(org, client)
     assert "stopped moving" in page
     assert "Nothing was written." in page
     assert "hx-trigger" not in page
+
+
+def test_the_dry_run_page_shows_each_rows_category_and_marks_a_default(
+    org, client, django_capture_on_commit_callbacks
+):
+    TeamMapping.objects.create(source="jira", field="Project key", value="CHK", team=org.checkout)
+    client.force_login(org.gabe.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "jira", JIRA_CSV, **jira_fields())
+    run = ImportRun.objects.get()
+    page = client.get(reverse("interchange:import-run", args=[run.pk])).content.decode()
+    assert "No work category column; rows without one get none" in page
+    assert "No category" in page and "not chosen" in page
+    assert "In progress · Green (default: no status update yet)" in page
+
+    # Checked again with a default category, without uploading again.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("interchange:import-options", args=[run.pk]),
+            {"decimal_mark": ".", "default_category": "growth"},
+        )
+    page = client.get(reverse("interchange:import-run", args=[run.pk])).content.decode()
+    assert 'title="Not from the file: the import\'s default category">default' in page
+    assert "rows without one get Growth (marked default)" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("interchange:import-confirm", args=[run.pk]))
+    assert Initiative.objects.get(source_key="CHK-1").category == "growth"
+    # Remembered for the next Jira upload, like the other options.
+    form = client.get(reverse("interchange:import-upload", args=["jira"])).content.decode()
+    assert '<option value="growth" selected>' in form
+
+
+def test_the_upload_takes_a_category_column_and_values(
+    org, client, django_capture_on_commit_callbacks
+):
+    TeamMapping.objects.create(source="jira", field="Project key", value="CHK", team=org.checkout)
+    client.force_login(org.gabe.user)
+    fields = jira_fields(category_column="Labels", category_values="q3=Scaling")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "jira", JIRA_CSV, **fields)
+    run = ImportRun.objects.get()
+    assert run.options["category_values"] == {"q3": "scaling"}
+    outcome = next(row for row in run.report["outcomes"] if row["key"] == "CHK-1")
+    assert (outcome["category"], outcome["category_from"]) == ("Scaling", "file")
+
+
+def test_category_values_that_cannot_be_read_are_a_form_error(org, client):
+    client.force_login(org.gabe.user)
+    response = upload(client, "jira", JIRA_CSV, **jira_fields(category_values="q3 Scaling"))
+    assert response.status_code == 200
+    assert "VALUE=CATEGORY" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_options_of_another_leaders_run_are_a_404(org, client):
+    run = ImportRun.objects.create(
+        source="jira", filename="x.csv", status=ImportRun.Status.CHECKED, requested_by=org.cora.user
+    )
+    client.force_login(org.gabe.user)
+    response = client.post(
+        reverse("interchange:import-options", args=[run.pk]), {"default_category": "growth"}
+    )
+    assert response.status_code == 404

@@ -490,6 +490,8 @@ def test_a_people_reimport_updates_by_email(org, tmp_path):
     assert report.counts == {"create": 0, "update": 1, "unchanged": 3, "skip": 0, "error": 0}
     ines = Person.objects.get(email="ines@example.com")
     assert (ines.name, ines.level.code) == ("Ines O.", "senior-pm")
+    (updated,) = [outcome for outcome in report.outcomes if outcome.action == Action.UPDATE]
+    assert updated.changes == [("name", "Ines Ortega", "Ines O."), ("level", "PM", "Senior PM")]
 
 
 def test_a_reporting_cycle_in_the_file_is_refused(org, tmp_path):

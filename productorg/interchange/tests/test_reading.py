@@ -98,7 +98,7 @@ def test_a_semicolon_delimited_file_from_a_european_excel_is_read():
     read = table(b"Issue key;Summary;Story Points\nA-1;One, with a comma;2,5\n")
     row = next(read.rows)
     assert row.first("Summary") == "One, with a comma"
-    assert parse_number(row.first("Story Points")) == Decimal("2.5")
+    assert parse_number(row.first("Story Points"), decimal_mark=",") == Decimal("2.5")
 
 
 @pytest.mark.parametrize("data", [b"", b"   \r\n\r\n"])
@@ -197,17 +197,55 @@ def test_dates_that_are_not_dates_or_are_ambiguous_are_refused(text):
 
 
 @pytest.mark.parametrize(
-    ("text", "number"),
-    [("3", Decimal(3)), ("2.5", Decimal("2.5")), ("2,5", Decimal("2.5")), ("", None)],
+    ("text", "mark", "number"),
+    [
+        ("3", ".", Decimal(3)),
+        ("2.5", ".", Decimal("2.5")),
+        ("12,000", ".", Decimal(12000)),
+        ("1,250.5", ".", Decimal("1250.5")),
+        ("1,250,000", ".", Decimal(1250000)),
+        ("12 000", ".", Decimal(12000)),
+        (".5", ".", Decimal("0.5")),
+        ("", ".", None),
+        ("3", ",", Decimal(3)),
+        ("12,5", ",", Decimal("12.5")),
+        ("1.250,5", ",", Decimal("1250.5")),
+        ("12.000", ",", Decimal(12000)),
+        ("1\u00a0250,5", ",", Decimal("1250.5")),
+    ],
 )
-def test_numbers_are_read_with_either_decimal_mark(text, number):
-    assert parse_number(text) == number
+def test_numbers_are_read_with_the_files_decimal_mark(text, mark, number):
+    assert parse_number(text, decimal_mark=mark) == number
 
 
-@pytest.mark.parametrize("text", ["three", "-1", "NaN"])
+@pytest.mark.parametrize(
+    ("text", "mark"),
+    [("1.250,5", "."), ("1,5", "."), ("2,5", "."), ("1,250.5", ","), ("1.5", ",")],
+)
+def test_a_number_the_decimal_mark_cannot_read_is_refused_naming_the_option(text, mark):
+    other = "," if mark == "." else "."
+    with pytest.raises(ValueError, match=f"decimal mark option to “{other}”") as raised:
+        parse_number(text, decimal_mark=mark)
+    assert repr(text) in str(raised.value)
+
+
+@pytest.mark.parametrize("text", ["three", "-1", "NaN", "1e3", "1,2,3", "12,00"])
 def test_numbers_that_are_not_or_are_negative_are_refused(text):
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+def test_a_workbooks_number_cells_are_read_whatever_the_decimal_mark():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Key", "Effort", "Points"])
+    workbook.active.append(["A-1", 1250.5, "1.250,5"])
+    data = io.BytesIO()
+    workbook.save(data)
+    row = next(table(data.getvalue(), "export.xlsx").rows)
+    assert row.number("Effort", decimal_mark=",") == Decimal("1250.5")
+    assert row.number("Points", decimal_mark=",") == Decimal("1250.5")
 
 
 def test_the_formula_guard_is_stripped_only_before_formula_text():

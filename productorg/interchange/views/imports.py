@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from productorg.interchange import selectors, services
-from productorg.interchange.forms import ColumnsForm, TeamMapForm, UploadForm
+from productorg.interchange.forms import ColumnsForm, RunOptionsForm, TeamMapForm, UploadForm
 from productorg.interchange.importers import mapped
 from productorg.interchange.importers.reading import ReadError
 from productorg.interchange.importers.report import Action, ImportReport
-from productorg.interchange.models import ImportRun
+from productorg.interchange.models import ImportRun, ImportTarget
 from productorg.pages import htmx_partial
+from productorg.strategy.models import WorkCategory
 
 RUN = "interchange/import_run.html"
 ROWS_SHOWN = 500
@@ -135,8 +136,32 @@ def _run_context(run: ImportRun, show: str) -> dict:
             for index, (field, values) in enumerate(report.unmapped.items())
             if values
         ],
+        options_form=RunOptionsForm(options=run.options, target=run.target)
+        if run.status == ImportRun.Status.CHECKED
+        else None,
+        is_initiatives=run.target == ImportTarget.INITIATIVES,
+        options_summary=_options_summary(run),
     )
     return context
+
+
+def _options_summary(run: ImportRun) -> str:
+    """The options the dry run read the file with, in a sentence."""
+    options = run.options or {}
+    said = [f"Numbers read with the decimal mark “{options.get('decimal_mark') or '.'}”."]
+    if run.target != ImportTarget.INITIATIVES:
+        return " ".join(said)
+    column = options.get("category_column") or (options.get("columns") or {}).get("category")
+    default = dict(WorkCategory.choices).get(options.get("default_category") or "")
+    said.append(
+        (f"Work category from {column}" if column else "No work category column")
+        + (
+            f"; rows without one get {default} (marked default)."
+            if default
+            else "; rows without one get none (pick a default below to give them one)."
+        )
+    )
+    return " ".join(said)
 
 
 @require_POST
@@ -155,6 +180,20 @@ def import_teams(request: HttpRequest, run_id: int) -> HttpResponse:
         return redirect("interchange:import-run", run.pk)
     try:
         services.import_run_teams_map(import_run=run, field=field, mapping=form.mapping())
+    except services.ImportRefused as error:
+        messages.error(request, error.message)
+    return redirect("interchange:import-run", run.pk)
+
+
+@require_POST
+def import_options(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run_or_404(request, run_id)
+    form = RunOptionsForm(request.POST, options=run.options, target=run.target)
+    if not form.is_valid():
+        messages.error(request, "Choose a decimal mark and a work category (or leave it unchosen).")
+        return redirect("interchange:import-run", run.pk)
+    try:
+        services.import_run_options_set(import_run=run, options=form.options())
     except services.ImportRefused as error:
         messages.error(request, error.message)
     return redirect("interchange:import-run", run.pk)
@@ -190,5 +229,6 @@ urlpatterns = [
     path("import/runs/<int:run_id>/", import_run, name="import-run"),
     path("import/runs/<int:run_id>/columns/", import_columns, name="import-columns"),
     path("import/runs/<int:run_id>/teams/", import_teams, name="import-teams"),
+    path("import/runs/<int:run_id>/options/", import_options, name="import-options"),
     path("import/runs/<int:run_id>/confirm/", import_confirm, name="import-confirm"),
 ]

@@ -11,8 +11,10 @@ from django.utils import timezone
 from productorg.accounts import permissions
 from productorg.factories import InitiativeFactory, TeamFactory
 from productorg.planning import selectors, services
+from productorg.planning.engine.check import plan_violations
 from productorg.planning.engine.io import problem_from_dict
 from productorg.planning.engine.model import Problem, ProgressPoint, Result
+from productorg.planning.engine.solve import solve
 from productorg.planning.models import PlanRun, Scenario, ScenarioChoice
 from productorg.strategy.models import (
     BalanceDimension,
@@ -289,6 +291,25 @@ def test_mix_bounds_come_from_the_scenario(org):
     problem = selectors.problem_for_scenario(scenario=scenario)
 
     assert problem.mix == {"growth": (0.2, 0.5)}
+
+
+def test_work_with_no_category_is_planned_under_no_categorys_bound(org):
+    Initiative.objects.filter(title="Invoice dunning").update(category="", effort_estimate=6)
+    scenario = _scenario()
+    services.scenario_mix_bound_set(
+        scenario=scenario, category="scaling", min_share=Decimal("0"), max_share=Decimal("0")
+    )
+
+    problem = selectors.problem_for_scenario(scenario=scenario)
+
+    # Not counted as Feature, nor as Scaling (which it was before nobody chose): no bound
+    # on a chosen category holds it out.
+    assert _initiatives(problem)["Invoice dunning"].category == ""
+    assert problem.mix == {"scaling": (0.0, 0.0)}
+    result = solve(problem, time_limit_s=5)
+    assert not plan_violations(problem, result.starts)
+    dunning = _initiatives(problem)["Invoice dunning"].id
+    assert dunning in result.starts
 
 
 def test_building_the_problem_takes_the_same_few_queries_however_big_the_portfolio(

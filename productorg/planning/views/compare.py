@@ -16,11 +16,13 @@ from productorg.planning.models import PlanRun, Scenario
 from productorg.planning.views import display
 from productorg.planning.views.common import planner_only, scenario_or_404
 from productorg.reports.charts import CATEGORY_COLOURS
-from productorg.strategy.models import WorkCategory
+from productorg.strategy.models import NO_CATEGORY_LABEL, WorkCategory
 
 # The work categories' colours, as the roadmap and the charts draw them.
+# No category (grey) comes last.
 LEGEND = [
-    (category.value, category.label, CATEGORY_COLOURS[category.value]) for category in WorkCategory
+    (value, label, CATEGORY_COLOURS[value])
+    for value, label in (*WorkCategory.choices, ("", NO_CATEGORY_LABEL))
 ]
 
 

@@ -222,3 +222,10 @@ def test_the_key_results_chart_draws_each_key_results_progress():
     ElementTree.fromstring(svg)  # noqa: S314 - our own markup, not untrusted XML
     assert "50 % · 15 of 20%" in svg
     assert str(key_results_chart([])) == ""
+
+
+def test_the_mix_chart_draws_effort_with_no_category_as_its_own_grey_bar():
+    bars = [*shares(feature=60), CategoryShare(None, Decimal(40), 0.4, 2)]
+    svg = str(category_share_bars(bars))
+    assert "No category: 40% (40 person-weeks)" in svg
+    assert 'fill="#8C8C8C"' in svg

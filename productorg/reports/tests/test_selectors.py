@@ -179,3 +179,14 @@ def test_the_diff_names_health_changes_new_risks_slipped_milestones_and_scope_ch
     ]
     assert [row["id"] for row in diff["new_initiatives"]] == [4]
     assert [row["id"] for row in diff["removed_initiatives"]] == [3]
+
+
+def test_work_with_no_category_is_reported_as_such_and_has_its_own_mix_fader(org):
+    work = portfolio_create(org)
+    Initiative.objects.filter(title="Checkout revamp").update(category="")
+    snapshot = leadership_report_data(period=work.quarter, today=work.today)
+    entry = next(item for item in snapshot["initiatives"] if item["title"] == "Checkout revamp")
+    assert entry["category_label"] == "No category"
+    faders = {fader["key"]: fader for fader in snapshot["charts"]["mix"]["faders"]}
+    assert faders[""]["label"] == "No category"
+    assert faders[""]["target"] is None

@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 
 from productorg.accounts import permissions
 from productorg.people.models import Team
-from productorg.strategy.models import Initiative, WorkCategory
+from productorg.strategy.models import CATEGORY_CHOICES, Initiative
 from productorg.strategy.periods import quarter_add
 from productorg.strategy.selectors.load import PlacedEffort, placed_effort
 
@@ -244,7 +244,7 @@ def team_capacity_detail(
     for row in rows:
         cells = efforts.setdefault(row.initiative_id, [None] * len(quarters))
         cells[position[row.quarter]] = (cells[position[row.quarter]] or ZERO) + row.effort
-    categories = dict(WorkCategory.choices)
+    categories = dict(CATEGORY_CHOICES)
     statuses = dict(Initiative.Status.choices)
     details = Initiative.objects.filter(pk__in=list(efforts)).values_list(
         "pk",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from productorg.accounts import permissions
 from productorg.people.models import Team
 from productorg.strategy.models import (
+    NO_CATEGORY_LABEL,
     BalanceDimension,
     Classification,
     DimensionValue,
@@ -346,7 +347,7 @@ def mix_initiatives(
     if chosen is None:
         return None
     labels = {each.key: each.label for each in chosen.values.all()}
-    labels[UNCLASSIFIED_KEY] = UNCLASSIFIED_LABEL
+    labels[UNCLASSIFIED_KEY] = unclassified_label(chosen)
     if value not in labels:
         return None
     team = None
@@ -456,8 +457,16 @@ def _board_values(dimension: BalanceDimension, org_efforts: dict[str, Decimal]):
     has no value."""
     values = [(value.key, value.label) for value in dimension.values.all()]
     if org_efforts.get(UNCLASSIFIED_KEY):
-        values.append((UNCLASSIFIED_KEY, UNCLASSIFIED_LABEL))
+        values.append((UNCLASSIFIED_KEY, unclassified_label(dimension)))
     return values
+
+
+def unclassified_label(dimension: BalanceDimension) -> str:
+    """What the fader of effort without a value is called: on the work-category dimension,
+    the initiatives whose category nobody chose (imports leave it so)."""
+    if dimension.initiative_field == BalanceDimension.Field.CATEGORY:
+        return NO_CATEGORY_LABEL
+    return UNCLASSIFIED_LABEL
 
 
 def _scope_mix(

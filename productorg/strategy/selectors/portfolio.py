@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from productorg.accounts import permissions
 from productorg.strategy.models import (
+    NO_CATEGORY_FILTER,
+    NO_CATEGORY_LABEL,
     Dependency,
     Initiative,
     InitiativeEffort,
@@ -60,6 +62,11 @@ def initiatives_visible_to(*, user: User) -> QuerySet[Initiative]:
     return Initiative.objects.select_related("team", "owner")
 
 
+def category_condition(category: str) -> Q:
+    """The initiatives of a category filter's value; NO_CATEGORY_FILTER is those with none."""
+    return Q(category="" if category == NO_CATEGORY_FILTER else category)
+
+
 def initiatives_filtered(
     *,
     user: User,
@@ -78,7 +85,7 @@ def initiatives_filtered(
     if team_id is not None:
         initiatives = initiatives.filter(team_id=team_id)
     if category:
-        initiatives = initiatives.filter(category=category)
+        initiatives = initiatives.filter(category_condition(category))
     if status:
         initiatives = initiatives.filter(status=status)
     if health:
@@ -126,16 +133,26 @@ def initiative_detail(*, user: User, initiative_id: int) -> Initiative | None:
 
 @dataclass(frozen=True)
 class CategoryShare:
-    category: WorkCategory
+    # None: the effort of initiatives whose category nobody chose yet.
+    category: WorkCategory | None
     effort: Decimal
     share: float
     count: int
+
+    @property
+    def key(self) -> str:
+        return self.category.value if self.category else ""
+
+    @property
+    def label(self) -> str:
+        return self.category.label if self.category else NO_CATEGORY_LABEL
 
 
 def effort_by_category(
     *, user: User, teams: QuerySet[Team] | list[Team] | None = None
 ) -> list[CategoryShare]:
-    """Active effort per work category and its share of the total, in category order."""
+    """Active effort per work category and its share of the total, in category order; then
+    the effort with no category chosen, when there is any."""
     initiatives = initiatives_visible_to(user=user).filter(status__in=ACTIVE_STATUSES)
     if teams is not None:
         initiatives = initiatives.filter(team__in=teams)
@@ -147,8 +164,11 @@ def effort_by_category(
     }
     grand_total = sum((row["effort"] or Decimal(0) for row in totals.values()), Decimal(0))
     shares = []
-    for category in WorkCategory:
-        row = totals.get(category.value, {})
+    categories: list[WorkCategory | None] = list(WorkCategory)
+    if "" in totals:
+        categories.append(None)
+    for category in categories:
+        row = totals.get(category.value if category else "", {})
         effort = row.get("effort") or Decimal(0)
         shares.append(
             CategoryShare(

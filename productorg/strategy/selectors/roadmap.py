@@ -14,7 +14,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from productorg.accounts import permissions
-from productorg.strategy.models import Dependency, Initiative, InitiativeEffort, WorkCategory
+from productorg.strategy.models import (
+    CATEGORY_CHOICES,
+    Dependency,
+    Initiative,
+    InitiativeEffort,
+)
 from productorg.strategy.periods import quarter_add, quarter_of
 from productorg.strategy.selectors.capacity import (
     TEAMS_PER_PAGE,
@@ -25,12 +30,12 @@ from productorg.strategy.selectors.capacity import (
     team_rows,
 )
 from productorg.strategy.selectors.load import MAX_DURATION_QUARTERS
-from productorg.strategy.selectors.portfolio import ACTIVE_STATUSES
+from productorg.strategy.selectors.portfolio import ACTIVE_STATUSES, category_condition
 
 if TYPE_CHECKING:
     from productorg.accounts.models import User
 
-CATEGORY_LABELS = dict(WorkCategory.choices)
+CATEGORY_LABELS = dict(CATEGORY_CHOICES)
 STATUS_LABELS = dict(Initiative.Status.choices)
 HEALTH_LABELS = dict(Initiative.Health.choices)
 
@@ -191,7 +196,7 @@ def _shown(*, category: str | None, objective_id: int | None, status: str | None
     """The initiatives the filters let through; dropped work is never on the roadmap."""
     condition = ~Q(status=Initiative.Status.DROPPED)
     if category:
-        condition &= Q(category=category)
+        condition &= category_condition(category)
     if status:
         condition &= Q(status=status)
     if objective_id is not None:

@@ -133,6 +133,30 @@ def test_an_initiative_without_effort_rows_is_not_sized_yet(client_for, org):
     assert "Not sized yet." in page
 
 
+def test_a_new_initiative_starts_on_feature_and_must_have_a_category(client_for, org):
+    form = client_for(org.pia).get(NEW).context["editor"].form
+    assert form["category"].value() == "feature"
+    assert "" not in dict(form.fields["category"].choices)
+    response = client_for(org.pia).post(NEW, new_initiative(org, category=""))
+    assert response.status_code == 400
+    assert "category" in errors_of(response)
+    assert not Initiative.objects.filter(title="Saved baskets").exists()
+
+
+def test_an_imported_initiative_without_a_category_is_edited_without_choosing_one(
+    client_for, org, reorder
+):
+    Initiative.objects.filter(pk=reorder.pk).update(category="")
+    data = loaded(client_for(org.pia), edit_url(reorder))
+    assert data["category"] == ""
+    data["title"] = "Reorder in one tap"
+    assert client_for(org.pia).post(edit_url(reorder), data).status_code == 302
+    reorder.refresh_from_db()
+    assert (reorder.title, reorder.category) == ("Reorder in one tap", "")
+    page = client_for(org.pia).get(f"/initiatives/{reorder.pk}/").content.decode()
+    assert "No category" in page
+
+
 def test_a_pm_cannot_create_an_initiative_for_a_team_not_theirs(client_for, org):
     response = client_for(org.pia).post(NEW, new_initiative(org, team=str(org.billing.pk)))
     assert response.status_code == 400

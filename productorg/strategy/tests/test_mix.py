@@ -324,6 +324,27 @@ def test_the_bucket_dimension_counts_effort_without_a_bucket_as_unclassified(org
     assert fader(checkout, "unclassified").actual == Decimal(25)
 
 
+def test_effort_with_no_category_chosen_has_its_own_fader_held_to_no_target(
+    client_for, org, category
+):
+    placed(org.checkout, 60)
+    placed(org.checkout, 40, category="")  # imported without a category
+    org_targets(category, feature=60, growth=20, scaling=10, pmf_expansion=10, tolerance=5)
+    checkout = scope_of(board_for(org.cora, period=PERIOD), "Checkout")
+    # Not counted as Feature: Feature has its 60 %, the rest is shown as not chosen.
+    assert fader(checkout, "feature").actual == Decimal(60)
+    unchosen = fader(checkout, "unclassified")
+    assert (unchosen.label, unchosen.actual, unchosen.target) == ("No category", 40, None)
+    assert not unchosen.out_of_tolerance
+    page = client_for(org.cora).get(BOARD, {"period": PERIOD}).content.decode()
+    assert "No category" in page
+    drill = client_for(org.cora).get(
+        DRILL, {"period": PERIOD, "dimension": category.slug, "value": "unclassified"}
+    )
+    assert drill.status_code == 200
+    assert "No category" in drill.content.decode()
+
+
 def test_a_period_or_dimension_the_board_cannot_read_is_ignored_and_named(client_for, org):
     response = client_for(org.pia).get(f"{BOARD}?period=2027-Q7&dimension=nope&team=abc")
     assert response.status_code == 200

@@ -136,6 +136,17 @@ def test_filters_narrow_the_bars_and_keep_only_teams_with_something_to_show(org)
     assert list(bands(org.cora.user, area="Core")) == ["Billing", "Checkout", "Search"]
 
 
+def test_the_roadmap_filters_on_no_category_and_names_it_in_the_legend(org, client_for):
+    place("Imported epic", org.checkout, "2027-Q1", category="")
+    place("Referral codes", org.search, "2027-Q1", category="growth")
+    assert {
+        name: [bar.title for bar in bars]
+        for name, bars in bands(org.cora.user, category="none").items()
+    } == {"Checkout": ["Imported epic"]}
+    page = client_for(org.cora).get("/roadmap/", {"from": "2027-Q1"}).content.decode()
+    assert "No category" in page
+
+
 def test_a_filtered_contribution_keeps_the_contributing_team_listed(org):
     shared = place("Shared wallet", org.checkout, "2027-Q1", category="growth")
     InitiativeEffort.objects.create(initiative=shared, team=org.billing, effort=5)

@@ -44,6 +44,14 @@ def test_filters_narrow_by_team_category_status_health_and_owner(client_for, org
     assert titles(client.get(f"/initiatives/?owner={org.olive.pk}")) == ["Invoice dunning"]
 
 
+def test_the_list_filters_on_no_category_and_shows_it(client_for, org):
+    InitiativeFactory(title="Imported epic", team=org.checkout, category="")
+    client = client_for(org.gabe)
+    response = client.get("/initiatives/?category=none")
+    assert titles(response) == ["Imported epic"]
+    assert "No category" in response.content.decode()
+
+
 def test_search_matches_titles_case_insensitively(client_for, org):
     assert titles(client_for(org.pia).get("/initiatives/?q=REORDER")) == ["One-click reorder"]
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from productorg.reports.charts import CATEGORY_COLOURS
-from productorg.strategy.models import WorkCategory
+from productorg.strategy.models import NO_CATEGORY_LABEL, WorkCategory
 from productorg.strategy.roadmap_forms import (
     CapacityFilterForm,
     CapacityTeamForm,
@@ -18,8 +18,10 @@ from productorg.strategy.selectors import capacity as capacity_selectors
 from productorg.strategy.selectors import roadmap as roadmap_selectors
 
 # The work categories' colours, as the charts and the leadership report draw them.
+# No category (grey) comes last.
 LEGEND = [
-    (category.value, category.label, CATEGORY_COLOURS[category.value]) for category in WorkCategory
+    (value, label, CATEGORY_COLOURS[value])
+    for value, label in (*WorkCategory.choices, ("", NO_CATEGORY_LABEL))
 ]
 
 
