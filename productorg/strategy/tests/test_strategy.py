@@ -67,9 +67,7 @@ def test_the_strategy_tree_shows_objectives_with_key_results_and_serving_initiat
     assert "Saved baskets" in own_page and "Reorder in one click" in own_page
 
 
-def test_each_count_in_the_tree_says_what_it_counts_and_counts_an_initiative_once(
-    client_for, org
-):
+def test_each_count_in_the_tree_says_what_it_counts_and_counts_an_initiative_once(client_for, org):
     company = ObjectiveFactory(title="Grow repeat purchases", period="2027-H1", owner=org.cora)
     first = ObjectiveFactory(title="Reorder in one click", period="2027-H1", parent=company)
     second = ObjectiveFactory(title="Remember the basket", period="2027-H1", parent=company)
