@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from productorg.accounts import permissions
@@ -371,6 +371,69 @@ def _scores(*, assessment_ids: list[int]) -> dict[int, dict[int, int]]:
     ).values_list("assessment_id", "competency_id", "score"):
         scores[assessment_id][competency_id] = score
     return scores
+
+
+# What a leader has to write.
+
+
+@dataclass(frozen=True)
+class AssessmentToWrite:
+    """An assessment the leader has started (a draft) or owes a direct report (none within
+    ASSESSMENT_STALE_DAYS, and no draft yet)."""
+
+    person: Person
+    kind: str
+    draft: Assessment | None
+    last_submitted: datetime.date | None
+
+
+def assessments_to_write(
+    *, user: User, today: datetime.date | None = None
+) -> list[AssessmentToWrite]:
+    """The user's own unsubmitted manager and peer assessments, then each direct report whose
+    latest manager assessment is missing or stale; drafts first. Three queries."""
+    me = permissions.person_of(user)
+    if me is None or permissions.role_of(user) != Role.LEADER:
+        return []
+    today = today or timezone.localdate()
+    drafts = list(
+        Assessment.objects.filter(author=me, status=Assessment.Status.DRAFT)
+        .exclude(kind=Assessment.Kind.SELF)
+        .select_related("person", "person__level")
+        .order_by("created_at", "pk")
+    )
+    drafted = {draft.person_id for draft in drafts if draft.kind == Assessment.Kind.MANAGER}
+    reports = list(
+        Person.objects.filter(manager=me, active=True).select_related("level").order_by("name")
+    )
+    last = dict(
+        Assessment.objects.filter(
+            person__in=reports,
+            kind=Assessment.Kind.MANAGER,
+            status=Assessment.Status.SUBMITTED,
+        )
+        .values("person_id")
+        .annotate(latest=Max("submitted_at"))
+        .values_list("person_id", "latest")
+    )
+    rows = [
+        AssessmentToWrite(person=draft.person, kind=draft.kind, draft=draft, last_submitted=None)
+        for draft in drafts
+    ]
+    for person in reports:
+        latest = last.get(person.pk)
+        latest_day = timezone.localdate(latest) if latest else None
+        due = latest_day is None or (today - latest_day).days > ASSESSMENT_STALE_DAYS
+        if due and person.pk not in drafted:
+            rows.append(
+                AssessmentToWrite(
+                    person=person,
+                    kind=Assessment.Kind.MANAGER,
+                    draft=None,
+                    last_submitted=latest_day,
+                )
+            )
+    return rows
 
 
 # Leadership readiness of one person.
