@@ -27,6 +27,7 @@ from productorg.people.models import (
     Rating,
     Team,
 )
+from productorg.people.selectors.framework import expected_competency_ids
 from productorg.strategy.models import Initiative
 
 IC_LEVELS = {"apm", "pm", "senior-pm", "principal-pm"}
@@ -323,6 +324,7 @@ def growth_demo_create(*, seed: int, today: date, now: datetime | None = None) -
     if not members:
         return
     levels = list(Level.objects.order_by("rank"))
+    expected = expected_competency_ids(levels=levels)
     showcase = _showcase_ids()
     by_id = {member.person.pk: member for member in members}
     reports: dict[int, list[int]] = defaultdict(list)
@@ -353,7 +355,7 @@ def growth_demo_create(*, seed: int, today: date, now: datetime | None = None) -
         if full or rng.random() < GROWTH_PLAN_SHARE:
             target = next((level for level in levels if level.rank > person.level.rank), None)
             if target is not None:
-                writer.plan(member, manager, target, profile, rounds[0] - 7)
+                writer.plan(member, manager, target, profile, rounds[0] - 7, expected[target.pk])
 
     # The demo PM is asked for a peer assessment of a colleague in another group: a draft
     # waiting on their own "My growth" page.
@@ -557,10 +559,14 @@ class _Writer:
         target: Level,
         profile: dict[int, float],
         started_days_ago: int,
+        target_expects: frozenset[int],
     ) -> None:
-        """A plan with 2-3 goals on the weakest competencies that have goal templates."""
+        """A plan with 2-3 goals on the weakest competencies that have goal templates and
+        that the target level expects (a goal "toward the expectation" needs one)."""
         ranked = sorted(self.competencies, key=lambda competency: profile[competency.pk])
-        chosen = [c for c in ranked if c.code in GOALS][: self.rng.randint(2, 3)]
+        chosen = [c for c in ranked if c.code in GOALS and c.pk in target_expects][
+            : self.rng.randint(2, 3)
+        ]
         if not chosen:
             return
         writer = manager if manager is not None and self.rng.random() < 0.5 else member
