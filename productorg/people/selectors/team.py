@@ -145,8 +145,9 @@ class ReadinessFramework:
     expected_by_level: dict[int, frozenset[int]]
 
 
-def readiness_framework() -> ReadinessFramework:
-    """The framework facts every readiness verdict reads. Three queries."""
+def readiness_framework(*, levels: list[Level] | None = None) -> ReadinessFramework:
+    """The framework facts every readiness verdict reads: two queries, and one more for the
+    levels unless given."""
     leadership, manager_track = set(), set()
     for competency_id, leads, manager_only in Competency.objects.values_list(
         "id", "leadership", "category__manager_track_only"
@@ -158,7 +159,9 @@ def readiness_framework() -> ReadinessFramework:
     return ReadinessFramework(
         leadership_ids=frozenset(leadership),
         manager_track_ids=frozenset(manager_track),
-        expected_by_level=expected_competency_ids(levels=list(Level.objects.all())),
+        expected_by_level=expected_competency_ids(
+            levels=levels if levels is not None else list(Level.objects.all())
+        ),
     )
 
 
@@ -258,7 +261,8 @@ def team_view(
     cadences = {row.report.pk: row for row in one_on_one_cadence_for_leader(user=user, today=today)}
     latest = _latest_assessments(person_ids=[person.pk for person in people])
     scores = _scores(assessment_ids=[assessment.pk for assessment in latest.values()])
-    framework = readiness_framework()
+    levels = list(Level.objects.all())
+    framework = readiness_framework(levels=levels)
     plans = {
         plan.person_id: plan
         for plan in GrowthPlan.objects.filter(
@@ -333,7 +337,7 @@ def team_view(
         rows = [row for row in rows if _ready(row)]
     return TeamView(
         rows=rows,
-        levels=list(Level.objects.all()),
+        levels=levels,
         managers=managers,
         counts=counts,
         cadence_by_manager=cadence_by_manager,
@@ -391,7 +395,7 @@ def assessments_to_write(
     *, user: User, today: datetime.date | None = None
 ) -> list[AssessmentToWrite]:
     """The user's own unsubmitted manager and peer assessments, then each direct report whose
-    latest manager assessment is missing or stale; drafts first. Three queries."""
+    latest manager assessment is missing or stale; drafts first. Two queries."""
     me = permissions.person_of(user)
     if me is None or permissions.role_of(user) != Role.LEADER:
         return []
@@ -403,25 +407,25 @@ def assessments_to_write(
         .order_by("created_at", "pk")
     )
     drafted = {draft.person_id for draft in drafts if draft.kind == Assessment.Kind.MANAGER}
-    reports = list(
-        Person.objects.filter(manager=me, active=True).select_related("level").order_by("name")
-    )
-    last = dict(
-        Assessment.objects.filter(
-            person__in=reports,
-            kind=Assessment.Kind.MANAGER,
-            status=Assessment.Status.SUBMITTED,
+    reports = (
+        Person.objects.filter(manager=me, active=True)
+        .annotate(
+            latest=Max(
+                "assessments__submitted_at",
+                filter=Q(
+                    assessments__kind=Assessment.Kind.MANAGER,
+                    assessments__status=Assessment.Status.SUBMITTED,
+                ),
+            )
         )
-        .values("person_id")
-        .annotate(latest=Max("submitted_at"))
-        .values_list("person_id", "latest")
+        .order_by("name")
     )
     rows = [
         AssessmentToWrite(person=draft.person, kind=draft.kind, draft=draft, last_submitted=None)
         for draft in drafts
     ]
     for person in reports:
-        latest = last.get(person.pk)
+        latest = person.latest
         latest_day = timezone.localdate(latest) if latest else None
         due = latest_day is None or (today - latest_day).days > ASSESSMENT_STALE_DAYS
         if due and person.pk not in drafted:
