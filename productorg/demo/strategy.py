@@ -113,9 +113,11 @@ def _key_results(rng: random.Random) -> list[KeyResult]:
     """One to three key results per objective, each metric measuring one objective a period.
 
     Drawn independently, two objectives of a half would measure the same metric with different
-    values, and the tree would show "Uptime 99.90" and "Uptime 99.47" side by side. Once the
-    plain metrics of a half are taken, an objective measures its owner's part of one: the
-    metric in the product area they lead (or for the teams of the person who owns it).
+    values, and the tree would show "Uptime 99.90" and "Uptime 99.47" side by side. A metric
+    already taken that half is swapped for one still free; once none is, the objective
+    measures its owner's part of it: the metric in the product area they lead (or for the
+    teams of the person who owns it). The random draws are the ones an independent draw makes,
+    so the rest of the demo (status, milestones, risks) comes out as before.
     """
     areas: dict[int, str] = {}
     for leader_id, area in (
@@ -132,17 +134,22 @@ def _key_results(rng: random.Random) -> list[KeyResult]:
         scope = areas.get(objective.owner_id) or (
             f"{objective.owner.name}'s teams" if objective.owner else None
         )
-        drawn = rng.sample(METRICS, len(METRICS))
-        candidates = [(row[0], row) for row in drawn if row[0] not in used]
-        if scope:
-            candidates += [(f"{row[0]} ({scope})", row) for row in drawn]
-        wanted = rng.randint(1, 3)
-        for name, (_, unit, baseline, target) in candidates:
-            if name in used:
+        drawn = rng.sample(METRICS, rng.randint(1, 3))
+        for index, row in enumerate(drawn):
+            share = Decimal(str(round(rng.uniform(-0.1, 1.1), 2)))
+            # Not one this objective draws next: that one keeps its own.
+            later = drawn[index + 1 :]
+            free = [m for m in [row, *METRICS] if m[0] not in used and m not in later]
+            if free:
+                metric, unit, baseline, target = free[0]
+                name = metric
+            elif scope and f"{row[0]} ({scope})" not in used:
+                metric, unit, baseline, target = row
+                name = f"{metric} ({scope})"
+            else:
                 continue
             used.add(name)
             base, goal = Decimal(str(baseline)), Decimal(str(target))
-            share = Decimal(str(round(rng.uniform(-0.1, 1.1), 2)))
             key_results.append(
                 KeyResult(
                     objective=objective,
@@ -153,9 +160,6 @@ def _key_results(rng: random.Random) -> list[KeyResult]:
                     current=(base + (goal - base) * share).quantize(Decimal("0.01")),
                 )
             )
-            wanted -= 1
-            if not wanted:
-                break
     return key_results
 
 
