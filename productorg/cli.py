@@ -126,8 +126,9 @@ def demo(
                 bar.update(round(fraction * 100) - done)
                 done = round(fraction * 100)
 
+            now = timezone.now()
             generator.demo_organisation_create(
-                size=size, seed=seed, progress=progress, today=timezone.localdate()
+                size=size, seed=seed, progress=progress, today=timezone.localdate(now), now=now
             )
     _print_accounts(generator)
 

@@ -21,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {
             "levels": people_selectors.people_by_level(user=user),
             "spans": people_selectors.spans_of_control(user=user),
+            "assessments_to_write": people_selectors.assessments_to_write(user=user),
             "teams": teams,
             "mix": mix,
             "mix_chart": charts.category_share_bars(mix),

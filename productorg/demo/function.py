@@ -9,10 +9,11 @@ left as it is.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
+from productorg.demo import clock
 from productorg.function.models import (
     DocumentKind,
     FunctionDocumentVersion,
@@ -236,7 +237,7 @@ IMPROVEMENTS = [
 ]
 
 
-def function_demo_create(*, today: date) -> None:
+def function_demo_create(*, today: date, now: datetime | None = None) -> None:
     """The demo's charter (two versions), vision, process catalog and improvement roadmap."""
     if FunctionDocumentVersion.objects.filter(kind=DocumentKind.CHARTER).exists():
         return
@@ -253,7 +254,9 @@ def function_demo_create(*, today: date) -> None:
             )
             # auto_now_add ignores a given value; the history wants its real dates.
             FunctionDocumentVersion.objects.filter(pk=version.pk).update(
-                created_at=datetime.combine(today - timedelta(days=age_days), time(10), tzinfo=UTC)
+                created_at=clock.moment(
+                    today - timedelta(days=age_days), 10, now=now or clock.end_of_day(today)
+                )
             )
         processes = Process.objects.bulk_create(
             Process(

@@ -14,7 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from productorg.accounts.models import User
-from productorg.demo import catalogue
+from productorg.demo import catalogue, clock
 from productorg.demo.function import function_demo_create
 from productorg.demo.growth import growth_demo_create
 from productorg.demo.one_on_ones import one_on_ones_demo_create
@@ -274,6 +274,7 @@ class _Plan:
     initiatives: list[_InitiativePlan] = field(default_factory=list)
     today: date = REFERENCE_DATE
     periods: tuple[str, str] = PERIODS
+    now: datetime = field(default_factory=lambda: clock.end_of_day(REFERENCE_DATE))
 
 
 def demo_organisation_create(
@@ -282,12 +283,15 @@ def demo_organisation_create(
     seed: int,
     progress: Callable[[float], None] | None = None,
     today: date = REFERENCE_DATE,
+    now: datetime | None = None,
 ) -> None:
     """Load the demo organisation of `size` made from `seed`, in one transaction.
 
     Every date counts back (or forward) from `today`: the CLI passes the real date so a demo
-    looks lived-in on the day it is loaded; tests keep the fixed REFERENCE_DATE.
+    looks lived-in on the day it is loaded; tests keep the fixed REFERENCE_DATE. `now` is the
+    moment of loading (the end of `today` when not given): nothing is stamped later.
     """
+    now = now or clock.end_of_day(today)
     demo_size = SIZES[size] if isinstance(size, str) else size
     report = progress or (lambda fraction: None)
     report(0.0)
@@ -301,22 +305,24 @@ def demo_organisation_create(
             taken_team_names=set(Team.objects.values_list("name", flat=True)),
             today=today,
         )
+        plan.now = now
         report(0.05)
         _write(plan, report)
-        growth_demo_create(seed=seed, today=today)
-        one_on_ones_demo_create(seed=seed, today=today)
+        growth_demo_create(seed=seed, today=today, now=now)
+        one_on_ones_demo_create(seed=seed, today=today, now=now)
         strategy_demo_create(
             seed=seed,
             today=today,
+            now=now,
             periods=plan.periods,
             initiatives_after=initiatives_before,
         )
     # Outside the portfolio's transaction: the plan is a run of its own, and its failure
     # leaves the demo whole.
     planning_demo_create(today=today)
-    surveys_demo_create(seed=seed, today=today)
-    reports_demo_create(today=today)
-    function_demo_create(today=today)
+    surveys_demo_create(seed=seed, today=today, now=now)
+    reports_demo_create(today=today, now=now)
+    function_demo_create(today=today, now=now)
     report(1.0)
 
 
@@ -1057,8 +1063,10 @@ def _write(plan: _Plan, report: Callable[[float], None]) -> None:
     ladder_ensure()
     levels = {level.code: level for level in Level.objects.all()}
 
-    users = [_user(person, password, User.Kind.MEMBER) for person in plan.people]
-    users += [_user(person, password, User.Kind.STAKEHOLDER) for person in plan.stakeholders]
+    users = [_user(person, password, User.Kind.MEMBER, plan.now) for person in plan.people]
+    users += [
+        _user(person, password, User.Kind.STAKEHOLDER, plan.now) for person in plan.stakeholders
+    ]
     admin_username = "admin" if not User.objects.filter(username="admin").exists() else None
     users.append(
         User(
@@ -1070,7 +1078,7 @@ def _write(plan: _Plan, report: Callable[[float], None]) -> None:
             is_staff=True,
             is_superuser=True,
             password=password,
-            date_joined=_moment(plan.today - timedelta(days=400)),
+            date_joined=clock.moment(plan.today - timedelta(days=400), 9, now=plan.now),
         )
     )
     users = User.objects.bulk_create(users)
@@ -1181,7 +1189,7 @@ def _depths(items: Sequence[T], parent_of: Callable[[T], int | None] | None = No
     return depths
 
 
-def _user(person: _PersonPlan, password: str, kind: str) -> User:
+def _user(person: _PersonPlan, password: str, kind: str, now: datetime) -> User:
     return User(
         username=person.username,
         email=f"{person.username}@{DOMAIN}",
@@ -1189,7 +1197,7 @@ def _user(person: _PersonPlan, password: str, kind: str) -> User:
         last_name=person.last_name,
         kind=kind,
         password=password,
-        date_joined=_moment(person.start_date),
+        date_joined=clock.moment(person.start_date, 9, now=now),
     )
 
 
@@ -1210,10 +1218,6 @@ def _person(
         # Time in level: a fifth to four fifths of the tenure, spread by name, no randomness.
         level_since=today - (today - person.start_date) * (len(person.name) % 4 + 1) / 5,
     )
-
-
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time(9), tzinfo=UTC)
 
 
 def _free_username(stem: str) -> str:

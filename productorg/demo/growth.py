@@ -12,9 +12,9 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from productorg.demo import catalogue
+from productorg.demo import catalogue, clock
 from productorg.people.models import (
     Assessment,
     Competency,
@@ -27,6 +27,7 @@ from productorg.people.models import (
     Rating,
     Team,
 )
+from productorg.people.selectors.framework import expected_competency_ids
 from productorg.strategy.models import Initiative
 
 IC_LEVELS = {"apm", "pm", "senior-pm", "principal-pm"}
@@ -309,7 +310,7 @@ class _Member:
     area: str
 
 
-def growth_demo_create(*, seed: int, today: date) -> None:
+def growth_demo_create(*, seed: int, today: date, now: datetime | None = None) -> None:
     """Write the demo org's assessments, growth plans and feedback, made from `seed`.
 
     Needs the career framework: loads the shipped one when there is none, and skips if that is
@@ -323,6 +324,7 @@ def growth_demo_create(*, seed: int, today: date) -> None:
     if not members:
         return
     levels = list(Level.objects.order_by("rank"))
+    expected = expected_competency_ids(levels=levels)
     showcase = _showcase_ids()
     by_id = {member.person.pk: member for member in members}
     reports: dict[int, list[int]] = defaultdict(list)
@@ -330,7 +332,7 @@ def growth_demo_create(*, seed: int, today: date) -> None:
         if member.person.manager_id in by_id:
             reports[member.person.manager_id].append(member.person.pk)
 
-    writer = _Writer(rng, competencies, today)
+    writer = _Writer(rng, competencies, today, now or clock.end_of_day(today))
     for member in members:
         person = member.person
         manager = by_id.get(person.manager_id) if person.manager_id else None
@@ -353,7 +355,7 @@ def growth_demo_create(*, seed: int, today: date) -> None:
         if full or rng.random() < GROWTH_PLAN_SHARE:
             target = next((level for level in levels if level.rank > person.level.rank), None)
             if target is not None:
-                writer.plan(member, manager, target, profile, rounds[0] - 7)
+                writer.plan(member, manager, target, profile, rounds[0] - 7, expected[target.pk])
 
     # The demo PM is asked for a peer assessment of a colleague in another group: a draft
     # waiting on their own "My growth" page.
@@ -438,10 +440,13 @@ def _showcase_ids() -> set[int]:
 class _Writer:
     """Collects the rows in memory and writes each model with one bulk insert."""
 
-    def __init__(self, rng: random.Random, competencies: list[Competency], today: date) -> None:
+    def __init__(
+        self, rng: random.Random, competencies: list[Competency], today: date, now: datetime
+    ) -> None:
         self.rng = rng
         self.competencies = competencies
         self.today = today
+        self.now = now
         self.assessments: list[Assessment] = []
         self.ratings: list[tuple[int, Rating]] = []
         self.plans: list[GrowthPlan] = []
@@ -454,7 +459,7 @@ class _Writer:
         self.feedback_at: list[datetime] = []
 
     def moment(self, days_ago: int, hour: int = 10) -> datetime:
-        return datetime.combine(self.today - timedelta(days=days_ago), time(hour), tzinfo=UTC)
+        return clock.moment(self.today - timedelta(days=days_ago), hour, now=self.now)
 
     def profile(self, person: Person) -> dict[int, float]:
         """How good the person really is at each competency, around "meets" for their level."""
@@ -554,10 +559,14 @@ class _Writer:
         target: Level,
         profile: dict[int, float],
         started_days_ago: int,
+        target_expects: frozenset[int],
     ) -> None:
-        """A plan with 2-3 goals on the weakest competencies that have goal templates."""
+        """A plan with 2-3 goals on the weakest competencies that have goal templates and
+        that the target level expects (a goal "toward the expectation" needs one)."""
         ranked = sorted(self.competencies, key=lambda competency: profile[competency.pk])
-        chosen = [c for c in ranked if c.code in GOALS][: self.rng.randint(2, 3)]
+        chosen = [c for c in ranked if c.code in GOALS and c.pk in target_expects][
+            : self.rng.randint(2, 3)
+        ]
         if not chosen:
             return
         writer = manager if manager is not None and self.rng.random() < 0.5 else member
@@ -600,7 +609,7 @@ class _Writer:
                             title=action_title,
                             due_date=due,
                             done=done,
-                            done_at=(datetime.combine(due, time(16), tzinfo=UTC) if done else None),
+                            done_at=clock.moment(due, 16, now=self.now) if done else None,
                         ),
                     )
                 )
@@ -659,7 +668,7 @@ class _Writer:
         GrowthAction.objects.bulk_create(actions)
         for plan, moment in zip(plans, self.plan_created_at, strict=True):
             plan.created_at = moment
-            plan.updated_at = moment + timedelta(days=self.rng.randint(1, 15))
+            plan.updated_at = min(moment + timedelta(days=self.rng.randint(1, 15)), self.now)
         GrowthPlan.objects.bulk_update(plans, ["created_at", "updated_at"])
 
         given = Feedback.objects.bulk_create(self.feedback)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F
 
-from productorg.demo import catalogue
+from productorg.demo import catalogue, clock
 from productorg.people.models import (
     ActionItem,
     AgendaItem,
@@ -193,7 +193,7 @@ class _Rows:
     actions: list[tuple[int, int, ActionItem]] = field(default_factory=list)
 
 
-def one_on_ones_demo_create(*, seed: int, today: date) -> None:
+def one_on_ones_demo_create(*, seed: int, today: date, now: datetime | None = None) -> None:
     """Write the demo org's 1:1s, made from `seed`; pairs that already meet are left alone."""
     rng = random.Random(f"{seed}:one-on-ones")  # noqa: S311 - demo data repeats from a seed
     reports = list(
@@ -214,7 +214,15 @@ def one_on_ones_demo_create(*, seed: int, today: date) -> None:
     lapsed = _showcase_adjusted(reports, lapsed)
     rows = _Rows()
     for report in reports:
-        _plan_pair(rng, rows, report, contexts[report.pk], today, lapsed=report.pk in lapsed)
+        _plan_pair(
+            rng,
+            rows,
+            report,
+            contexts[report.pk],
+            today,
+            now or clock.end_of_day(today),
+            lapsed=report.pk in lapsed,
+        )
     _write(rows)
 
 
@@ -231,9 +239,12 @@ def _showcase_adjusted(reports: list[Person], lapsed: set[int]) -> set[int]:
     if pm is not None:
         adjusted.discard(pm.pk)
     if group_pm is not None:
+        # Exactly one, as the README promises: the random draw may have picked none or two.
         theirs = [r.pk for r in reports if r.manager_id == group_pm.pk and r != pm]
-        if theirs and not adjusted.intersection(theirs):
-            adjusted.add(theirs[-1])
+        if theirs:
+            keep = max(adjusted.intersection(theirs), default=theirs[-1])
+            adjusted.difference_update(theirs)
+            adjusted.add(keep)
     return adjusted
 
 
@@ -311,6 +322,7 @@ def _plan_pair(
     report: Person,
     context: _Context,
     today: date,
+    now: datetime,
     *,
     lapsed: bool,
 ) -> None:
@@ -365,7 +377,7 @@ def _plan_pair(
         for action in list(open_actions):
             if rng.random() < ACTION_DONE_SHARE:
                 action.done = True
-                action.done_at = datetime.combine(meeting.date, time(10), tzinfo=UTC)
+                action.done_at = clock.moment(meeting.date, 10, now=now)
                 open_actions.remove(action)
         for _ in range(rng.choices([0, 1, 2], weights=[25, 50, 25])[0]):
             side = rng.choice(["report", "report", "manager"])

@@ -9,8 +9,9 @@ left out of the older snapshot, as if it was raised since: the newer report list
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
+from productorg.demo import clock
 from productorg.reports import selectors, services
 from productorg.reports.models import LeadershipReport
 from productorg.strategy.periods import quarter_add, quarter_dates, quarter_of
@@ -30,7 +31,7 @@ def _without_newest_risk(older: dict, newer: dict) -> dict:
     return older
 
 
-def reports_demo_create(*, today: date) -> list[LeadershipReport]:
+def reports_demo_create(*, today: date, now: datetime | None = None) -> list[LeadershipReport]:
     """Last quarter's report (made on its last day) and this quarter's (made today), of the
     default scope; none when the demo has reports already or nothing is in scope."""
     if LeadershipReport.objects.exists():
@@ -49,7 +50,7 @@ def reports_demo_create(*, today: date) -> list[LeadershipReport]:
                 period=snapshot["period"],
                 created_by=None,
                 snapshot=snapshot,
-                created_at=datetime.combine(day, time(16), tzinfo=UTC),
+                created_at=clock.moment(day, 16, now=now or clock.end_of_day(today)),
             )
         except selectors.ReportError:
             continue

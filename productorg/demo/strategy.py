@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from productorg.demo import clock
 from productorg.people.models import Person, Team
 from productorg.strategy.models import (
     BalanceDimension,
@@ -76,7 +77,12 @@ UNSERVED_OBJECTIVE = (
 
 
 def strategy_demo_create(
-    *, seed: int, today: date, periods: tuple[str, str], initiatives_after: int = 0
+    *,
+    seed: int,
+    today: date,
+    periods: tuple[str, str],
+    initiatives_after: int = 0,
+    now: datetime | None = None,
 ) -> None:
     """A vision with one earlier version, key results, status updates, dependencies,
     milestones and risks, balance dimensions with mix targets, and a custom scoring model."""
@@ -86,25 +92,12 @@ def strategy_demo_create(
         vision = Vision.objects.create(text=text, author=cpo)
         # auto_now_add ignores a given value; the history wants its real dates.
         Vision.objects.filter(pk=vision.pk).update(
-            created_at=datetime.combine(today - timedelta(days=age_days), time(10), tzinfo=UTC)
+            created_at=clock.moment(
+                today - timedelta(days=age_days), 10, now=now or clock.end_of_day(today)
+            )
         )
     _unserved_objective(periods)
-    key_results = []
-    for objective in Objective.objects.order_by("pk"):
-        for metric, unit, baseline, target in rng.sample(METRICS, rng.randint(1, 3)):
-            base, goal = Decimal(str(baseline)), Decimal(str(target))
-            share = Decimal(str(round(rng.uniform(-0.1, 1.1), 2)))
-            key_results.append(
-                KeyResult(
-                    objective=objective,
-                    metric=metric,
-                    unit=unit.strip(),
-                    baseline=base,
-                    target=goal,
-                    current=(base + (goal - base) * share).quantize(Decimal("0.01")),
-                )
-            )
-    KeyResult.objects.bulk_create(key_results)
+    KeyResult.objects.bulk_create(_key_results(rng))
     work = _work(initiatives_after)
     _status_updates(rng, today, work)
     _dependencies(rng, today, work)
@@ -114,6 +107,60 @@ def strategy_demo_create(
         name=SCORING_MODEL[0],
         defaults={"formula": SCORING_MODEL[1], "description": SCORING_MODEL[2], "author": cpo},
     )
+
+
+def _key_results(rng: random.Random) -> list[KeyResult]:
+    """One to three key results per objective, each metric measuring one objective a period.
+
+    Drawn independently, two objectives of a half would measure the same metric with different
+    values, and the tree would show "Uptime 99.90" and "Uptime 99.47" side by side. A metric
+    already taken that half is swapped for one still free; once none is, the objective
+    measures its owner's part of it: the metric in the product area they lead (or for the
+    teams of the person who owns it). The random draws are the ones an independent draw makes,
+    so the rest of the demo (status, milestones, risks) comes out as before.
+    """
+    areas: dict[int, str] = {}
+    for leader_id, area in (
+        Team.objects.exclude(product_area="")
+        .filter(leader__isnull=False)
+        .order_by("leader_id", "name")
+        .values_list("leader_id", "product_area")
+    ):
+        areas.setdefault(leader_id, area)
+    taken: dict[str, set[str]] = defaultdict(set)
+    key_results = []
+    for objective in Objective.objects.select_related("owner").order_by("pk"):
+        used = taken[objective.period]
+        scope = areas.get(objective.owner_id) or (
+            f"{objective.owner.name}'s teams" if objective.owner else None
+        )
+        drawn = rng.sample(METRICS, rng.randint(1, 3))
+        for index, row in enumerate(drawn):
+            share = Decimal(str(round(rng.uniform(-0.1, 1.1), 2)))
+            # Not one this objective draws next: that one keeps its own.
+            later = drawn[index + 1 :]
+            free = [m for m in [row, *METRICS] if m[0] not in used and m not in later]
+            if free:
+                metric, unit, baseline, target = free[0]
+                name = metric
+            elif scope and f"{row[0]} ({scope})" not in used:
+                metric, unit, baseline, target = row
+                name = f"{metric} ({scope})"
+            else:
+                continue
+            used.add(name)
+            base, goal = Decimal(str(baseline)), Decimal(str(target))
+            key_results.append(
+                KeyResult(
+                    objective=objective,
+                    metric=name,
+                    unit=unit.strip(),
+                    baseline=base,
+                    target=goal,
+                    current=(base + (goal - base) * share).quantize(Decimal("0.01")),
+                )
+            )
+    return key_results
 
 
 def _unserved_objective(periods: tuple[str, str]) -> None:

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import transaction
 
 from productorg.accounts.models import User
+from productorg.demo import clock
 from productorg.demo.catalogue import DOMAIN
 from productorg.function.surveys.models import (
     Answer,
@@ -76,7 +77,7 @@ COMMENTS = (
 COMMENT_SHARE = 0.55
 
 
-def surveys_demo_create(*, seed: int, today: date) -> list[Survey]:
+def surveys_demo_create(*, seed: int, today: date, now: datetime | None = None) -> list[Survey]:
     """Two survey rounds with answers; nothing when the demo has them already or no teams."""
     teams = list(Team.objects.order_by("name", "pk")[:3])
     if len(teams) < 3 or Survey.objects.filter(title__startswith="Stakeholder pulse").exists():
@@ -85,11 +86,22 @@ def surveys_demo_create(*, seed: int, today: date) -> list[Survey]:
     cpo = Person.objects.filter(level__code="cpo", user__isnull=False).order_by("pk").first()
     created_by = cpo.user if cpo else None
     with transaction.atomic():
-        return _rounds_create(seed_rng=rng, today=today, teams=teams, created_by=created_by)
+        return _rounds_create(
+            seed_rng=rng,
+            today=today,
+            now=now or clock.end_of_day(today),
+            teams=teams,
+            created_by=created_by,
+        )
 
 
 def _rounds_create(
-    *, seed_rng: random.Random, today: date, teams: list[Team], created_by: User | None
+    *,
+    seed_rng: random.Random,
+    today: date,
+    now: datetime,
+    teams: list[Team],
+    created_by: User | None,
 ) -> list[Survey]:
     rng = seed_rng
     invitees = _invitees()
@@ -109,8 +121,8 @@ def _rounds_create(
         closes_on=today + timedelta(days=11),
         created_by=created_by,
     )
-    _fill(first, FIRST_ROUND, teams, invitees, rng, shift=0.0)
-    _fill(second, SECOND_ROUND, teams, invitees, rng, shift=IMPROVEMENT)
+    _fill(first, FIRST_ROUND, teams, invitees, rng, shift=0.0, now=now)
+    _fill(second, SECOND_ROUND, teams, invitees, rng, shift=IMPROVEMENT, now=now)
     return [first, second]
 
 
@@ -145,10 +157,6 @@ def _round(*, title: str, opens_on: date, closes_on: date, created_by: User | No
     return survey
 
 
-def _moment(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=UTC)
-
-
 def _fill(
     survey: Survey,
     shape: dict[str, tuple[int, ...]],
@@ -157,11 +165,12 @@ def _fill(
     rng: random.Random,
     *,
     shift: float,
+    now: datetime,
 ) -> None:
     slots = [*teams, None]
     people = iter(invitees)
     invitations, answered_teams = [], []
-    issued = _moment(survey.opens_on, 9)
+    issued = clock.moment(survey.opens_on, 9, now=now)
     expires = datetime.combine(survey.closes_on, time.max, tzinfo=UTC)
     for team, answered, unanswered in zip(slots, shape["answered"], shape["open"], strict=True):
         for position in range(answered + unanswered):
@@ -178,7 +187,9 @@ def _fill(
                     token_hash=token_hash(secrets.token_urlsafe(32)),
                     issued_at=issued,
                     expires_at=expires,
-                    used_at=_moment(survey.opens_on + timedelta(days=rng.randint(0, 2)), 11)
+                    used_at=clock.moment(
+                        survey.opens_on + timedelta(days=rng.randint(0, 2)), 11, now=now
+                    )
                     if used
                     else None,
                 )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections import deque
 from decimal import Decimal
 
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from productorg.people.models import Person, Team
 from productorg.strategy.periods import quarter_span, validate_period, validate_quarter
@@ -263,6 +265,11 @@ class Initiative(models.Model):
             return []
         return quarter_span(self.start_quarter, self.duration_quarters)
 
+    @property
+    def overdue_milestones(self) -> list[Milestone]:
+        """Milestones past their date and not done (reads prefetched milestones)."""
+        return [milestone for milestone in self.milestones.all() if milestone.is_overdue]
+
 
 class InitiativeEffort(models.Model):
     """The effort one team puts into an initiative, in person-weeks over its whole duration.
@@ -299,6 +306,16 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.due})"
+
+    @staticmethod
+    def overdue_q(today: datetime.date, prefix: str = "") -> Q:
+        """Past its date and not done, as a filter (`prefix` reaches it through a relation)."""
+        return Q(**{f"{prefix}done": False, f"{prefix}due__lt": today})
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its date and not done: the alignment check's rule, for one milestone."""
+        return not self.done and self.due < timezone.localdate()
 
 
 class Risk(models.Model):

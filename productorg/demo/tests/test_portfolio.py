@@ -267,3 +267,13 @@ def test_a_flushed_database_gets_its_built_in_dimensions_back():
     ) == {"category", "bucket"}
     assert DimensionValue.objects.filter(dimension__initiative_field="bucket").count() == 3
     assert MixTarget.objects.filter(dimension__initiative_field="category", team=None).exists()
+
+
+def test_a_key_result_measures_one_objective_of_its_period(demo, db):
+    # Two objectives of a half measuring "Uptime of the storefront" with different values
+    # read as one key result shown twice, disagreeing with itself.
+    from productorg.strategy.models import KeyResult
+
+    metrics = Counter(KeyResult.objects.values_list("objective__period", "metric"))
+    assert [pair for pair, count in metrics.items() if count > 1] == []
+    assert not Objective.objects.filter(key_results__isnull=True).exists()

@@ -54,9 +54,11 @@ from productorg.people.selectors.org import (
     teams_of_product_manager,
 )
 from productorg.people.selectors.team import (
+    AssessmentToWrite,
     Readiness,
     ReadinessView,
     TeamView,
+    assessments_to_write,
     promotion_case_markdown,
     readiness_detail,
     readiness_verdict,
@@ -64,6 +66,8 @@ from productorg.people.selectors.team import (
 )
 
 __all__ = [
+    "AssessmentToWrite",
+    "assessments_to_write",
     "Readiness",
     "ReadinessView",
     "TeamView",

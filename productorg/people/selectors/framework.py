@@ -87,6 +87,18 @@ def expectations_for_level(*, level: Level) -> dict[int, ExpectationView]:
     }
 
 
+def expected_competency_ids(*, levels: list[Level]) -> dict[int, frozenset[int]]:
+    """For each of `levels` (by pk), the competencies it expects: those with an expectation at
+    that level or a lower one, as `expectations_for_level` reads them. One query."""
+    lowest: dict[int, int] = {}
+    for competency_id, rank in Expectation.objects.values_list("competency_id", "level__rank"):
+        lowest[competency_id] = min(rank, lowest.get(competency_id, rank))
+    return {
+        level.pk: frozenset(c for c, rank in lowest.items() if rank <= level.rank)
+        for level in levels
+    }
+
+
 def _fall_back(
     competency_id: int, levels: list[Level], own: dict[int, Expectation]
 ) -> list[ExpectationView | None]:

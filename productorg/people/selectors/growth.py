@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from productorg.accounts import permissions
 from productorg.accounts.permissions import Role
@@ -30,13 +31,17 @@ from productorg.people.models import (
     manager_chain_ids,
 )
 from productorg.people.selectors.framework import ExpectationView, expectations_for_level
+from productorg.people.selectors.team import (
+    ReadinessFramework,
+    ReadinessVerdict,
+    person_readiness,
+)
 
 if TYPE_CHECKING:
     from productorg.accounts.models import User
 
 # Rating.Score in words short enough for a chart's tooltip.
 SCORE_WORDS = ("below", "meets", "exceeds", "next level")
-MEETS = Rating.Score.MEETS
 NEXT_LEVEL = Rating.Score.NEXT_LEVEL
 OPEN_PLAN_STATUSES = (GrowthPlan.Status.DRAFT, GrowthPlan.Status.ACTIVE)
 FEEDBACK_SHOWN = 30
@@ -318,6 +323,7 @@ class CompetencyRow:
     target_expectation: str
     self_score: int | None
     manager_score: int | None
+    expected: bool = True  # False: the person's level asks nothing of this competency yet
 
 
 @dataclass(frozen=True)
@@ -346,6 +352,7 @@ class GrowthOverview:
     gaps_source: Assessment | None
     gaps_current: list[Gap]
     gaps_target: list[Gap]
+    readiness: ReadinessVerdict
     history: list[HistoryRow]
     plan: GrowthPlanView | None
     past_plans: list[GrowthPlan]
@@ -409,6 +416,7 @@ def growth_overview(*, user: User, person_id: int) -> GrowthOverview | None:
         targeted = current
     else:
         targeted = expectations_for_level(level=target_level)
+    competencies = competencies_all()
     rows = [
         CompetencyRow(
             competency=competency,
@@ -419,12 +427,33 @@ def growth_overview(*, user: User, person_id: int) -> GrowthOverview | None:
             manager_score=(
                 scores[manager_assessment.pk].get(competency.pk) if manager_assessment else None
             ),
+            expected=competency.pk in current,
         )
-        for competency in competencies_all()
+        for competency in competencies
     ]
-    # The manager's view of the gaps counts when there is one; until then the person's own.
+    # The manager's view of the gaps counts when there is one; until then the person's own,
+    # as for the readiness verdict beside them.
     gaps_source = manager_assessment or self_assessment
-    gaps_current, gaps_target = _gaps(rows, gaps_source, manager_assessment, target_level)
+    source_scores = scores[gaps_source.pk] if gaps_source is not None else {}
+    readiness = person_readiness(
+        person=person,
+        scores=source_scores,
+        # What the verdict needs of the framework is on hand already: no query for it.
+        framework=ReadinessFramework(
+            leadership_ids=frozenset(c.pk for c in competencies if c.leadership),
+            manager_track_ids=frozenset(
+                c.pk for c in competencies if c.category.manager_track_only
+            ),
+            expected_by_level={person.level_id: frozenset(current)},
+        ),
+        today=timezone.localdate(),
+    )
+    gaps_current, gaps_target = _gaps(
+        rows,
+        source_scores,
+        readiness.gap_ids,
+        target_expected=frozenset(targeted) if target_level is not None else None,
+    )
 
     drafts = Assessment.objects.filter(author=me, status=Assessment.Status.DRAFT).select_related(
         "person"
@@ -444,6 +473,7 @@ def growth_overview(*, user: User, person_id: int) -> GrowthOverview | None:
         gaps_source=gaps_source,
         gaps_current=gaps_current,
         gaps_target=gaps_target,
+        readiness=readiness,
         history=history,
         plan=plan,
         past_plans=list(
@@ -473,22 +503,25 @@ def growth_overview(*, user: User, person_id: int) -> GrowthOverview | None:
 
 def _gaps(
     rows: list[CompetencyRow],
-    source: Assessment | None,
-    manager_assessment: Assessment | None,
-    target_level: Level | None,
+    scores: dict[int, int],
+    gap_ids: frozenset[int],
+    *,
+    target_expected: frozenset[int] | None,
 ) -> tuple[list[Gap], list[Gap]]:
-    """Competencies below "meets" for the current level, and below "next level" for the target."""
-    if source is None:
-        return [], []
-    from_manager = source is manager_assessment
+    """The gaps against the current level (`current_level_gaps`, as the readiness verdict
+    counts them), and the competencies the target level expects not yet rated "next level".
+
+    A competency a level does not expect is no gap against that level, whatever its rating.
+    """
     current, target = [], []
     for row in rows:
-        score = row.manager_score if from_manager else row.self_score
+        score = scores.get(row.competency.pk)
         if score is None:
             continue
-        if score < MEETS:
+        if row.competency.pk in gap_ids:
             current.append(Gap(row.competency, score, row.expectation))
-        if target_level is not None and score < NEXT_LEVEL:
+        expected_there = target_expected is not None and row.competency.pk in target_expected
+        if expected_there and score < NEXT_LEVEL:
             target.append(Gap(row.competency, score, row.target_expectation))
     target.sort(key=lambda gap: gap.score)
     return current, target

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from productorg.accounts import permissions
@@ -26,6 +26,7 @@ from productorg.people.models import (
     Person,
     Rating,
 )
+from productorg.people.selectors.framework import expected_competency_ids
 from productorg.people.selectors.one_on_ones import PairCadence, one_on_one_cadence_for_leader
 
 if TYPE_CHECKING:
@@ -49,24 +50,60 @@ class Readiness:
     UNKNOWN = "no assessment"
 
 
+def time_in_level_text(days: int | None) -> str:
+    """Days in the current level as "1 y 4 m" (or "2 m"); "—" when the start is unknown."""
+    if days is None:
+        return "—"
+    years, rest = divmod(days, 365)
+    months = rest // 30
+    return f"{years} y {months} m" if years else f"{months} m"
+
+
 @dataclass(frozen=True)
 class ReadinessVerdict:
     next_level: str
     to_lead: str | None  # None: already on the manager track
+    # Competencies the current level expects that are rated below "meets".
+    gap_ids: frozenset[int] = frozenset()
+    # Shown beside the verdict: readiness after two months in a level reads differently.
+    time_in_level_days: int | None = None
+
+    @property
+    def time_in_level(self) -> str:
+        return time_in_level_text(self.time_in_level_days)
+
+    @property
+    def gap_count(self) -> int:
+        return len(self.gap_ids)
+
+
+def current_level_gaps(*, scores: dict[int, int], expected_ids: frozenset[int]) -> frozenset[int]:
+    """The competencies the current level expects that are rated below "meets": the one
+    definition of a gap that the readiness verdict, the growth page and reports share."""
+    return frozenset(
+        competency
+        for competency, score in scores.items()
+        if competency in expected_ids and score < Rating.Score.MEETS
+    )
 
 
 def readiness_verdict(
     *,
     scores: dict[int, int],
-    leadership_ids: set[int],
+    expected_ids: frozenset[int],
+    leadership_ids: set[int] | frozenset[int],
     on_ic_track: bool,
     manager_track_ids: frozenset[int] = frozenset(),
+    time_in_level_days: int | None = None,
 ) -> ReadinessVerdict:
     """Readiness for the next level and (on the IC track) for people leadership.
 
     For someone on the IC track the manager-track competencies are the road to leading, not
-    part of the next IC level, so they count only toward `to_lead`.
+    part of the next IC level, so they count only toward `to_lead` — unless the current level
+    expects them: a rating below "meets" on anything the current level expects is a gap, and
+    nobody with a gap is ready for the next level.
     """
+    gaps = current_level_gaps(scores=scores, expected_ids=expected_ids)
     judged = [
         score
         for competency, score in scores.items()
@@ -76,15 +113,15 @@ def readiness_verdict(
         next_level = Readiness.UNKNOWN
     else:
         exceeding = sum(score >= Rating.Score.EXCEEDS for score in judged) / len(judged)
-        below = sum(score < Rating.Score.MEETS for score in judged) / len(judged)
-        if exceeding >= READY_SHARE_EXCEEDING and below <= READY_SHARE_BELOW:
+        below = len(gaps) / len(judged)
+        if exceeding >= READY_SHARE_EXCEEDING and not gaps:
             next_level = Readiness.READY
         elif exceeding >= EMERGING_SHARE_EXCEEDING and below <= EMERGING_SHARE_BELOW:
             next_level = Readiness.EMERGING
         else:
             next_level = Readiness.NOT_YET
     if not on_ic_track:
-        return ReadinessVerdict(next_level, None)
+        return ReadinessVerdict(next_level, None, gaps, time_in_level_days)
     leading = [score for competency, score in scores.items() if competency in leadership_ids]
     if not leading:
         to_lead = Readiness.UNKNOWN
@@ -96,7 +133,56 @@ def readiness_verdict(
         to_lead = Readiness.EMERGING
     else:
         to_lead = Readiness.NOT_YET
-    return ReadinessVerdict(next_level, to_lead)
+    return ReadinessVerdict(next_level, to_lead, gaps, time_in_level_days)
+
+
+@dataclass(frozen=True)
+class ReadinessFramework:
+    """What the verdict needs from the career framework, read once for many people."""
+
+    leadership_ids: frozenset[int]
+    manager_track_ids: frozenset[int]
+    expected_by_level: dict[int, frozenset[int]]
+
+
+def readiness_framework(*, levels: list[Level] | None = None) -> ReadinessFramework:
+    """The framework facts every readiness verdict reads: two queries, and one more for the
+    levels unless given."""
+    leadership, manager_track = set(), set()
+    for competency_id, leads, manager_only in Competency.objects.values_list(
+        "id", "leadership", "category__manager_track_only"
+    ):
+        if leads:
+            leadership.add(competency_id)
+        if manager_only:
+            manager_track.add(competency_id)
+    return ReadinessFramework(
+        leadership_ids=frozenset(leadership),
+        manager_track_ids=frozenset(manager_track),
+        expected_by_level=expected_competency_ids(
+            levels=levels if levels is not None else list(Level.objects.all())
+        ),
+    )
+
+
+def person_readiness(
+    *,
+    person: Person,
+    scores: dict[int, int],
+    framework: ReadinessFramework,
+    today: datetime.date,
+) -> ReadinessVerdict:
+    """The readiness verdict of `person` from the scores of their latest assessment; the one
+    call every page, download and report that shows a verdict goes through."""
+    since = person.in_level_since
+    return readiness_verdict(
+        scores=scores,
+        expected_ids=framework.expected_by_level.get(person.level_id, frozenset()),
+        leadership_ids=framework.leadership_ids,
+        on_ic_track=person.level.track == Level.Track.IC,
+        manager_track_ids=framework.manager_track_ids,
+        time_in_level_days=(today - since).days if since else None,
+    )
 
 
 @dataclass
@@ -112,11 +198,7 @@ class TeamMemberRow:
 
     @property
     def time_in_level(self) -> str:
-        if self.time_in_level_days is None:
-            return "—"
-        years, days = divmod(self.time_in_level_days, 365)
-        months = days // 30
-        return f"{years} y {months} m" if years else f"{months} m"
+        return time_in_level_text(self.time_in_level_days)
 
 
 @dataclass
@@ -179,7 +261,8 @@ def team_view(
     cadences = {row.report.pk: row for row in one_on_one_cadence_for_leader(user=user, today=today)}
     latest = _latest_assessments(person_ids=[person.pk for person in people])
     scores = _scores(assessment_ids=[assessment.pk for assessment in latest.values()])
-    leadership_ids, manager_track_ids = _leadership_and_manager_track_ids()
+    levels = list(Level.objects.all())
+    framework = readiness_framework(levels=levels)
     plans = {
         plan.person_id: plan
         for plan in GrowthPlan.objects.filter(
@@ -209,11 +292,11 @@ def team_view(
                     if plan and plan.goal_count
                     else None
                 ),
-                readiness=readiness_verdict(
+                readiness=person_readiness(
+                    person=person,
                     scores=scores.get(assessment.pk, {}) if assessment else {},
-                    leadership_ids=leadership_ids,
-                    on_ic_track=person.level.track == Level.Track.IC,
-                    manager_track_ids=manager_track_ids,
+                    framework=framework,
+                    today=today,
                 ),
             )
         )
@@ -254,23 +337,11 @@ def team_view(
         rows = [row for row in rows if _ready(row)]
     return TeamView(
         rows=rows,
-        levels=list(Level.objects.all()),
+        levels=levels,
         managers=managers,
         counts=counts,
         cadence_by_manager=cadence_by_manager,
     )
-
-
-def _leadership_and_manager_track_ids() -> tuple[set[int], frozenset[int]]:
-    leadership, manager_track = set(), set()
-    for competency_id, leads, manager_only in Competency.objects.values_list(
-        "id", "leadership", "category__manager_track_only"
-    ):
-        if leads:
-            leadership.add(competency_id)
-        if manager_only:
-            manager_track.add(competency_id)
-    return leadership, frozenset(manager_track)
 
 
 def _ready(row: TeamMemberRow) -> bool:
@@ -306,6 +377,69 @@ def _scores(*, assessment_ids: list[int]) -> dict[int, dict[int, int]]:
     return scores
 
 
+# What a leader has to write.
+
+
+@dataclass(frozen=True)
+class AssessmentToWrite:
+    """An assessment the leader has started (a draft) or owes a direct report (none within
+    ASSESSMENT_STALE_DAYS, and no draft yet)."""
+
+    person: Person
+    kind: str
+    draft: Assessment | None
+    last_submitted: datetime.date | None
+
+
+def assessments_to_write(
+    *, user: User, today: datetime.date | None = None
+) -> list[AssessmentToWrite]:
+    """The user's own unsubmitted manager and peer assessments, then each direct report whose
+    latest manager assessment is missing or stale; drafts first. Two queries."""
+    me = permissions.person_of(user)
+    if me is None or permissions.role_of(user) != Role.LEADER:
+        return []
+    today = today or timezone.localdate()
+    drafts = list(
+        Assessment.objects.filter(author=me, status=Assessment.Status.DRAFT)
+        .exclude(kind=Assessment.Kind.SELF)
+        .select_related("person", "person__level")
+        .order_by("created_at", "pk")
+    )
+    drafted = {draft.person_id for draft in drafts if draft.kind == Assessment.Kind.MANAGER}
+    reports = (
+        Person.objects.filter(manager=me, active=True)
+        .annotate(
+            latest=Max(
+                "assessments__submitted_at",
+                filter=Q(
+                    assessments__kind=Assessment.Kind.MANAGER,
+                    assessments__status=Assessment.Status.SUBMITTED,
+                ),
+            )
+        )
+        .order_by("name")
+    )
+    rows = [
+        AssessmentToWrite(person=draft.person, kind=draft.kind, draft=draft, last_submitted=None)
+        for draft in drafts
+    ]
+    for person in reports:
+        latest = person.latest
+        latest_day = timezone.localdate(latest) if latest else None
+        due = latest_day is None or (today - latest_day).days > ASSESSMENT_STALE_DAYS
+        if due and person.pk not in drafted:
+            rows.append(
+                AssessmentToWrite(
+                    person=person,
+                    kind=Assessment.Kind.MANAGER,
+                    draft=None,
+                    last_submitted=latest_day,
+                )
+            )
+    return rows
+
+
 # Leadership readiness of one person.
 
 
@@ -323,6 +457,7 @@ class ReadinessView:
     person: Person
     assessment: Assessment | None
     verdict: ReadinessVerdict
+    gaps: list[Competency]
     competencies: list[LeadershipEvidence]
 
 
@@ -358,16 +493,15 @@ def readiness_detail(*, user: User, person_id: int) -> ReadinessView | None:
     ).select_related("plan"):
         goals[goal.competency_id].append(goal)
     scores = {competency_id: rating.score for competency_id, rating in ratings.items()}
-    _, manager_track_ids = _leadership_and_manager_track_ids()
+    framework = readiness_framework()
+    verdict = person_readiness(
+        person=person, scores=scores, framework=framework, today=timezone.localdate()
+    )
     return ReadinessView(
         person=person,
         assessment=assessment,
-        verdict=readiness_verdict(
-            scores=scores,
-            leadership_ids={competency.pk for competency in competencies},
-            on_ic_track=person.level.track == Level.Track.IC,
-            manager_track_ids=manager_track_ids,
-        ),
+        verdict=verdict,
+        gaps=list(Competency.objects.filter(pk__in=verdict.gap_ids)),
         competencies=[
             LeadershipEvidence(
                 competency=competency,
@@ -388,9 +522,12 @@ def promotion_case_markdown(*, view: ReadinessView) -> str:
     lines = [
         f"# Promotion case: {person.name}",
         "",
-        f"- Current level: {person.level.name}",
+        f"- Current level: {person.level.name} ({view.verdict.time_in_level} in level)",
         f"- Ready for the next level: {view.verdict.next_level}",
     ]
+    if view.gaps:
+        names = ", ".join(competency.name for competency in view.gaps)
+        lines.append(f"- Below what {person.level.name} expects: {names}")
     if view.verdict.to_lead is not None:
         lines.append(f"- Ready to lead people: {view.verdict.to_lead}")
     if view.assessment is not None:

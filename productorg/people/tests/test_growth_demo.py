@@ -18,6 +18,7 @@ from productorg.people.models import (
     manager_chain_ids,
     reporting_lines,
 )
+from productorg.people.selectors.framework import expected_competency_ids
 
 IC_LEVELS = {"apm", "pm", "senior-pm", "principal-pm"}
 
@@ -89,6 +90,9 @@ def test_about_half_have_a_growth_plan_with_two_or_three_goals_and_actions(demo,
         assert 2 <= len(goals) <= 3
         assert all(goal.competency_id and goal.actions.all() for goal in goals)
         assert plan.target_level.rank > plan.person.level.rank
+        # A goal is "toward the target's expectation": the target level has one.
+        expects = expected_competency_ids(levels=[plan.target_level])[plan.target_level.pk]
+        assert all(goal.competency_id in expects for goal in goals)
 
 
 def test_every_demo_assessment_is_written_by_someone_the_rules_allow(demo, db):

@@ -15,6 +15,7 @@ from productorg.factories import (
 from productorg.people.selectors import Readiness, readiness_verdict
 
 LEAD = {3, 4}
+EVERY = frozenset({1, 2, 3, 4, 5})
 
 
 def submitted_manager_assessment(person, manager, scores: dict):
@@ -47,25 +48,54 @@ def submitted_manager_assessment(person, manager, scores: dict):
     ],
 )
 def test_readiness_reads_the_latest_ratings(scores, next_level, to_lead):
-    verdict = readiness_verdict(scores=scores, leadership_ids={3, 4, 5}, on_ic_track=True)
+    verdict = readiness_verdict(
+        scores=scores, expected_ids=EVERY, leadership_ids={3, 4, 5}, on_ic_track=True
+    )
     assert (verdict.next_level, verdict.to_lead) == (next_level, to_lead)
 
 
-def test_manager_track_competencies_do_not_hold_back_an_ics_next_level():
+def test_manager_track_competencies_the_level_does_not_expect_do_not_hold_back_an_ic():
     scores = {1: 3, 2: 3, 3: 1}
     ic = readiness_verdict(
-        scores=scores, leadership_ids={3}, on_ic_track=True, manager_track_ids=frozenset({3})
+        scores=scores,
+        expected_ids=frozenset({1, 2}),
+        leadership_ids={3},
+        on_ic_track=True,
+        manager_track_ids=frozenset({3}),
     )
     assert ic.next_level == Readiness.READY
     assert ic.to_lead == Readiness.NOT_YET
+    assert ic.gap_ids == frozenset()
     manager = readiness_verdict(
-        scores=scores, leadership_ids={3}, on_ic_track=False, manager_track_ids=frozenset({3})
+        scores=scores,
+        expected_ids=EVERY,
+        leadership_ids={3},
+        on_ic_track=False,
+        manager_track_ids=frozenset({3}),
     )
     assert manager.next_level == Readiness.NOT_YET
 
 
+def test_nobody_is_ready_with_a_rating_below_meets_on_a_competency_their_level_expects():
+    # Ten of fifteen exceed, so the shares alone would say "ready"; one expected competency
+    # (a manager-track one the PM level asks for too) is rated 1.
+    scores = dict.fromkeys(range(1, 11), 3) | {11: 2, 12: 2, 13: 2, 14: 2}
+    scores[15] = 1
+    verdict = readiness_verdict(
+        scores=scores,
+        expected_ids=frozenset(range(1, 16)),
+        leadership_ids=set(),
+        on_ic_track=True,
+        manager_track_ids=frozenset({15}),
+    )
+    assert verdict.next_level == Readiness.EMERGING
+    assert verdict.gap_ids == frozenset({15})
+
+
 def test_people_on_the_manager_track_are_not_assessed_for_leading():
-    verdict = readiness_verdict(scores={1: 2}, leadership_ids={1}, on_ic_track=False)
+    verdict = readiness_verdict(
+        scores={1: 2}, expected_ids=EVERY, leadership_ids={1}, on_ic_track=False
+    )
     assert verdict.to_lead is None
 
 
@@ -181,3 +211,64 @@ def test_the_team_view_sums_up_1_1_cadence_per_manager(client_for, org):
     assert (gabe.reports, gabe.on_track, gabe.overdue, gabe.missing) == (2, 1, 0, 1)
     assert gabe.last_held == timezone.localdate()
     assert by_manager["Dana"].missing == 2
+
+
+def test_a_pm_two_months_in_with_a_gap_the_pm_level_expects_is_not_ready_anywhere(
+    client_for, org, framework
+):
+    # Craft far above the level, but hiring (which the PM level expects) rated 1.
+    org.pia.level_since = timezone.localdate() - datetime.timedelta(days=65)
+    org.pia.save()
+    submitted_manager_assessment(
+        org.pia,
+        org.gabe,
+        {framework.discovery: 4, framework.delivery: 4, framework.coaching: 2, framework.hiring: 1},
+    )
+    team = client_for(org.gabe).get("/people/")
+    row = next(row for row in team.context["team"].rows if row.person == org.pia)
+    assert row.readiness.next_level != Readiness.READY
+    assert team.context["team"].counts["ready"] == 0
+    assert "2 m in level" in team.content.decode()
+
+    page = client_for(org.pia).get(f"/people/{org.pia.pk}/readiness/").content.decode()
+    assert "<strong>Ready</strong>" not in page
+    assert "2 m in PM" in page
+    assert "Below what PM expects: <strong>Hiring and onboarding</strong>" in page
+
+    growth = client_for(org.pia).get(f"/people/{org.pia.pk}/growth/")
+    assert growth.context["overview"].readiness == row.readiness
+    assert "2 m in PM" in growth.content.decode()
+
+    case = client_for(org.pia).get(f"/people/{org.pia.pk}/readiness/promotion-case.md")
+    text = case.content.decode()
+    assert "- Ready for the next level: ready" not in text
+    assert "(2 m in level)" in text and "Below what PM expects: Hiring and onboarding" in text
+
+
+def test_gaps_list_only_what_the_level_expects(client_for, org, framework):
+    from productorg.factories import CompetencyFactory, ExpectationFactory
+    from productorg.people.models import Level
+
+    # Raising the bar of the function: nothing asked of a PM, first expected at Senior PM.
+    pm_function = CompetencyFactory(
+        category=framework.leadership, code="pm-function", name="Raising the bar", leadership=True
+    )
+    ExpectationFactory(competency=pm_function, level=Level.objects.get(code="senior-pm"))
+    submitted_manager_assessment(
+        org.pia,
+        org.gabe,
+        {
+            framework.discovery: 4,
+            framework.delivery: 3,
+            framework.coaching: 3,
+            framework.hiring: 3,
+            pm_function: 1,
+        },
+    )
+    response = client_for(org.pia).get(f"/people/{org.pia.pk}/growth/")
+    overview = response.context["overview"]
+    assert overview.gaps_current == []
+    assert overview.readiness.gap_ids == frozenset()
+    assert pm_function in [gap.competency for gap in overview.gaps_target]
+    readiness = client_for(org.pia).get(f"/people/{org.pia.pk}/readiness/").context["view"]
+    assert readiness.gaps == []

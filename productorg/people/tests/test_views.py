@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from productorg.factories import PersonFactory, level
 
@@ -94,6 +97,41 @@ def test_leader_home_counts_people_by_level_and_draws_the_mix(client_for, org):
     assert "<svg" in page and "Scaling" in page
     assert "Checkout" in page and "Search" in page
     assert "Billing" not in page
+
+
+def test_leader_home_lists_the_assessments_they_have_to_write(client_for, org):
+    from productorg.factories import AssessmentFactory
+
+    # Paul was assessed a year ago, Pia last month; Gabe has a peer draft about Olive.
+    AssessmentFactory(
+        person=org.paul,
+        author=org.gabe,
+        kind="manager",
+        status="submitted",
+        submitted_at=timezone.now() - datetime.timedelta(days=365),
+    )
+    AssessmentFactory(
+        person=org.pia,
+        author=org.gabe,
+        kind="manager",
+        status="submitted",
+        submitted_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    draft = AssessmentFactory(person=org.olive, author=org.gabe, kind="peer", status="draft")
+    page = client_for(org.gabe).get("/").content.decode()
+    block = page[page.index('id="assessments-to-write"') :].split("</article>")[0]
+    assert f'href="/assessments/{draft.pk}/"' in block and "Peer assessment of Olive" in block
+    assert "Manager assessment of Paul" in block and "last one" in block
+    assert "Pia" not in block
+    # A manager draft replaces the reminder: it is listed once, as the draft.
+    AssessmentFactory(person=org.paul, author=org.gabe, kind="manager", status="draft")
+    block = client_for(org.gabe).get("/").content.decode()
+    block = block[block.index('id="assessments-to-write"') :].split("</article>")[0]
+    assert block.count("Manager assessment of Paul") == 1 and "your draft" in block
+    # Dana's reminders are her direct reports', not the people below them.
+    dana_page = client_for(org.dana).get("/").content.decode()
+    assert "Manager assessment of Gabe" in dana_page
+    assert "Manager assessment of Olive" not in dana_page
 
 
 def test_pm_home_shows_their_team_and_its_initiatives(client_for, org):

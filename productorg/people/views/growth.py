@@ -74,7 +74,8 @@ def _growth_page(
     series = [
         charts.RadarSeries(
             f"Expected at {level_name} (meets)",
-            [Rating.Score.MEETS] * len(overview.rows),
+            # Nothing to meet where the level expects nothing: no point on that axis.
+            [Rating.Score.MEETS if row.expected else None for row in overview.rows],
             colour=charts.RADAR_REFERENCE_COLOUR,
             reference=True,
         )

@@ -1,6 +1,6 @@
 """The alignment check: where the portfolio and the strategy have drifted apart.
 
-Six kinds of finding, each counted in SQL (or over plain rows) and shown a few at a time, so
+Seven kinds of finding, each counted in SQL (or over plain rows) and shown a few at a time, so
 the page costs the same number of queries for four hundred initiatives or five thousand.
 """
 
@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -20,7 +20,14 @@ from django.utils.formats import date_format
 
 from productorg.accounts import permissions
 from productorg.people.models import Person
-from productorg.strategy.models import Dependency, Initiative, Objective, StatusUpdate
+from productorg.strategy.models import (
+    Dependency,
+    Health,
+    Initiative,
+    Milestone,
+    Objective,
+    StatusUpdate,
+)
 from productorg.strategy.periods import (
     quarter_add,
     quarter_of,
@@ -48,6 +55,7 @@ UNSERVED_OBJECTIVES = "unserved-objectives"
 OVER_CAPACITY = "over-capacity"
 BLOCKED_DEPENDENCIES = "blocked-dependencies"
 STALE_STATUS = "stale-status"
+GREEN_PAST_MILESTONES = "green-past-milestones"
 LEADER_OWNED = "leader-owned"
 KINDS = [
     UNALIGNED,
@@ -55,6 +63,7 @@ KINDS = [
     OVER_CAPACITY,
     BLOCKED_DEPENDENCIES,
     STALE_STATUS,
+    GREEN_PAST_MILESTONES,
     LEADER_OWNED,
 ]
 
@@ -162,6 +171,7 @@ def alignment_check(
         OVER_CAPACITY: _over_capacity(quarters),
         BLOCKED_DEPENDENCIES: _blocked_dependencies(today),
         STALE_STATUS: _stale_status(user, today, stale_after_days),
+        GREEN_PAST_MILESTONES: _green_past_milestones(user, today),
         LEADER_OWNED: _leader_owned(user),
     }
     texts = _texts(quarters, stale_after_days)
@@ -218,6 +228,12 @@ def _texts(quarters: list[str], stale_after_days: int) -> dict[str, tuple[str, s
             "Status gone stale",
             f"Work in progress with no status update in the last {days}: the leadership team is "
             "reading old news, and trouble shows late.",
+        ),
+        GREEN_PAST_MILESTONES: (
+            "Green with a milestone overdue",
+            "Open work whose latest status is green while a milestone is past its date and not "
+            "done: either the milestone was met and nobody ticked it, or the green is out of "
+            "date. The leadership report reads the green.",
         ),
         LEADER_OWNED: (
             "Work a leader still owns",
@@ -482,6 +498,45 @@ def _stale_status(user: User, today: date, stale_after_days: int) -> _Findings:
         url = reverse("strategy:initiative-detail", args=[initiative.pk])
         if permissions.can_change_initiative(user, initiative):
             return Finding(initiative.title, detail, url, "Post a status update")
+        return Finding(initiative.title, detail, url, "Open the initiative")
+
+    return _from_queryset(initiatives, finding)
+
+
+def _green_past_milestones(user: User, today: date) -> _Findings:
+    overdue = Milestone.overdue_q(today, "milestones__")
+    initiatives = (
+        initiatives_visible_to(user=user)
+        .filter(status__in=ACTIVE_STATUSES, health=Health.GREEN)
+        .annotate(
+            overdue_count=Count("milestones", filter=overdue),
+            first_overdue=Min("milestones__due", filter=overdue),
+        )
+        .filter(overdue_count__gt=0)
+        .annotate(
+            first_overdue_title=Subquery(
+                Milestone.objects.filter(Milestone.overdue_q(today), initiative=OuterRef("pk"))
+                .order_by("due", "pk")
+                .values("title")[:1]
+            )
+        )
+        .select_related(None)
+        .select_related("team")
+        .only("title", "status", "owner", "health", "team__name", "team__product_manager")
+        .order_by("first_overdue", "-value_estimate", "title", "pk")
+    )
+
+    def finding(initiative: Initiative) -> Finding:
+        age = (today - initiative.first_overdue).days
+        detail = (
+            f"{_team_name(initiative)} · green, but “{initiative.first_overdue_title}” was due "
+            f"{date_format(initiative.first_overdue)} ({age} days ago) and is not done"
+        )
+        if initiative.overdue_count > 1:
+            detail += f"; {initiative.overdue_count - 1} more overdue"
+        url = reverse("strategy:initiative-detail", args=[initiative.pk]) + "#milestones"
+        if permissions.can_change_initiative(user, initiative):
+            return Finding(initiative.title, detail, url, "Tick the milestone or post a status")
         return Finding(initiative.title, detail, url, "Open the initiative")
 
     return _from_queryset(initiatives, finding)

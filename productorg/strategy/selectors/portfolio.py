@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
@@ -247,15 +248,34 @@ class ObjectiveNode:
             return None
         return sum(key_result.progress for key_result in self.key_results) / len(self.key_results)
 
+    @cached_property
+    def serving_below(self) -> dict[int, ServingInitiative]:
+        """Initiatives serving the objectives that cascade from this one, each once: work
+        linked to two objectives below is one initiative, not two."""
+        below: dict[int, ServingInitiative] = {}
+        for child in self.children:
+            below.update(child.serving_below)
+            below.update((initiative.pk, initiative) for initiative in child.initiatives)
+        return below
+
     @property
     def initiatives_below(self) -> int:
-        """Initiatives serving the objectives that cascade from this one."""
-        return sum(len(child.initiatives) + child.initiatives_below for child in self.children)
+        """How many initiatives serve the objectives below this one (any depth)."""
+        return len(self.serving_below)
 
     @property
     def effort_in_tree(self) -> Decimal:
-        """Open effort behind this objective and every objective cascading from it."""
-        return self.effort + sum((child.effort_in_tree for child in self.children), Decimal(0))
+        """Open effort of the initiatives serving this objective or any below it, each once."""
+        serving = {initiative.pk: initiative for initiative in self.initiatives}
+        serving.update(self.serving_below)
+        return sum(
+            (
+                initiative.effort
+                for initiative in serving.values()
+                if initiative.status in ACTIVE_STATUSES
+            ),
+            Decimal(0),
+        )
 
     @property
     def progress_percent(self) -> int | None:

@@ -11,7 +11,7 @@ from productorg.accounts.models import User
 from productorg.demo import generator
 from productorg.factories import InitiativeFactory, ObjectiveFactory, TeamFactory
 from productorg.strategy import services
-from productorg.strategy.models import Initiative, StatusUpdate
+from productorg.strategy.models import Initiative, Milestone, StatusUpdate
 from productorg.strategy.selectors.alignment import KINDS, alignment_check
 
 # A day in the first quarter of 2027: the check looks at 2027-Q1 to 2027-Q4.
@@ -222,6 +222,67 @@ def test_new_work_in_progress_is_not_stale_before_its_time(org):
     assert labels(org.gabe, "stale-status") == []
 
 
+# Green work with an overdue milestone.
+
+
+def test_green_work_with_a_milestone_past_its_date_and_not_done_is_found(org):
+    late = InitiativeFactory(title="Green but late", team=org.checkout, status="in_progress")
+    Milestone.objects.create(initiative=late, title="Beta", due=TODAY - timedelta(days=10))
+    Milestone.objects.create(initiative=late, title="GA", due=TODAY - timedelta(days=2))
+    Milestone.objects.create(initiative=late, title="Done one", due=date(2027, 1, 1), done=True)
+    ticked = InitiativeFactory(title="Ticked off", status="in_progress")
+    Milestone.objects.create(initiative=ticked, title="Beta", due=date(2027, 1, 1), done=True)
+    amber = InitiativeFactory(title="Says amber", status="in_progress", health="amber")
+    Milestone.objects.create(initiative=amber, title="Beta", due=date(2027, 1, 1))
+    ahead = InitiativeFactory(title="Due later", status="planned")
+    Milestone.objects.create(initiative=ahead, title="Beta", due=TODAY + timedelta(days=1))
+    finished = InitiativeFactory(title="Finished", status="done")
+    Milestone.objects.create(initiative=finished, title="Beta", due=date(2027, 1, 1))
+    found = kind_of(check(org.gabe), "green-past-milestones").items
+    assert [finding.label for finding in found] == ["Green but late"]
+    assert found[0].detail == (
+        "Checkout · green, but “Beta” was due 5 Feb 2027 (10 days ago) and is not done; "
+        "1 more overdue"
+    )
+    page = f"/initiatives/{late.pk}/#milestones"
+    assert found[0].fix_url == page
+    assert fixes(org.pia, "green-past-milestones")["Green but late"][1] == (
+        "Tick the milestone or post a status"
+    )
+    assert fixes(org.olive, "green-past-milestones")["Green but late"] == (
+        page,
+        "Open the initiative",
+    )
+
+
+def test_a_later_amber_status_clears_the_finding(org):
+    late = InitiativeFactory(title="Green but late", team=org.checkout, status="in_progress")
+    Milestone.objects.create(initiative=late, title="Beta", due=TODAY - timedelta(days=10))
+    assert labels(org.gabe, "green-past-milestones") == ["Green but late"]
+    services.status_update_post(
+        initiative=late,
+        author=org.pia,
+        date=TODAY,
+        health="amber",
+        progress=40,
+        summary="Beta slipped.",
+    )
+    assert labels(org.gabe, "green-past-milestones") == []
+
+
+def test_the_initiative_page_shows_an_overdue_milestone_beside_a_green_status(
+    client_for, org, on_today
+):
+    late = InitiativeFactory(title="Green but late", team=org.checkout, status="in_progress")
+    Milestone.objects.create(initiative=late, title="Beta", due=TODAY - timedelta(days=10))
+    Milestone.objects.create(initiative=late, title="GA", due=TODAY + timedelta(days=30))
+    page = client_for(org.pia).get(f"/initiatives/{late.pk}/").content.decode()
+    assert "1 milestone past its date and not done, while the status says green" in page
+    beta = page[page.index("Beta") : page.index("GA")]
+    assert "overdue" in beta
+    assert "overdue" not in page[page.index("GA") : page.index("GA") + 200]
+
+
 # Work a leader still owns.
 
 
@@ -411,7 +472,7 @@ def test_an_htmx_request_gets_the_findings_alone(client_for, org):
 
 # The page's cost does not grow with the portfolio.
 
-MAX_QUERIES = 17
+MAX_QUERIES = 18
 URLS = [
     "/strategy/alignment/",
     "/strategy/alignment/?kind=unaligned&page=2",

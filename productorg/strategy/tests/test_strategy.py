@@ -51,8 +51,11 @@ def test_the_strategy_tree_shows_objectives_with_key_results_and_serving_initiat
     page = client.get("/strategy/?period=2027-H1").content.decode()
     assert "Grow repeat purchases" in page and "Reorder in one click" in page
     assert "Next half&#x27;s goal" not in page and "Next half's goal" not in page
-    assert "Repeat purchase rate" in page and "key results 50%" in page
-    assert "0 initiatives (+1 below) · 12 pw open" in page
+    assert "Repeat purchase rate" in page and "its key results 50% of the way" in page
+    assert (
+        "none serves it directly · 1 initiative serves objectives below it"
+        " · 12 pw open work here and below" in page
+    )
     assert page.index("Grow repeat purchases") < page.index("Reorder in one click")
     # A closed objective's initiatives load when it is opened (htmx), or on its own page.
     assert "Saved baskets" not in page
@@ -62,6 +65,25 @@ def test_the_strategy_tree_shows_objectives_with_key_results_and_serving_initiat
     assert "<html" not in opened.content.decode()
     own_page = client.get(f"/strategy/objectives/{team_level.pk}/").content.decode()
     assert "Saved baskets" in own_page and "Reorder in one click" in own_page
+
+
+def test_each_count_in_the_tree_says_what_it_counts_and_counts_an_initiative_once(client_for, org):
+    company = ObjectiveFactory(title="Grow repeat purchases", period="2027-H1", owner=org.cora)
+    first = ObjectiveFactory(title="Reorder in one click", period="2027-H1", parent=company)
+    second = ObjectiveFactory(title="Remember the basket", period="2027-H1", parent=company)
+    shared = InitiativeFactory(title="Saved baskets", team=org.checkout, effort_estimate=12)
+    shared.objectives.add(first, second)
+    own = InitiativeFactory(title="Reorder button", team=org.checkout, effort_estimate=3)
+    own.objectives.add(first)
+    page = client_for(org.gabe).get(f"/strategy/objectives/{company.pk}/").content.decode()
+    # Linked to both objectives below, Saved baskets is one initiative and 12 pw, not two.
+    assert (
+        "none serves it directly · 2 initiatives serve objectives below it"
+        " · 15 pw open work here and below" in page
+    )
+    assert "No initiative serves this objective directly; 2 serve the objectives below it." in page
+    assert "2 initiatives serve it directly · 15 pw open work here" in page
+    assert "No initiative serves this objective yet" not in page
 
 
 def test_an_objective_page_opens_for_a_known_id_and_is_a_404_otherwise(client_for, org):
