@@ -42,8 +42,10 @@
       if (!select.multiple && select.options.length <= LONG_SELECT) return;
       new TomSelect(select, {
         plugins: select.multiple ? ["remove_button"] : [],
+        placeholder: select.multiple ? "Type to search, pick as many as you need" : undefined,
         maxOptions: null,
-        hidePlaceholder: true,
+        // "Any team", "---------": the empty choice stays a choice, as in the plain control.
+        allowEmptyOption: true,
         closeAfterSelect: !select.multiple,
       });
     });
