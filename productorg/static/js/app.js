@@ -38,8 +38,16 @@
   function pickersEnhance(root) {
     if (typeof TomSelect === "undefined") return;
     root.querySelectorAll("select").forEach(function (select) {
-      if (select.tomselect || select.hasAttribute("data-plain")) return;
+      if (select.tomselect) return;
       if (!select.multiple && select.options.length <= LONG_SELECT) return;
+      // Going back, htmx restores a snapshot of the page taken with the picker built: that
+      // copy is dead (no Tom Select behind it); drop it and build the picker again.
+      if (select.classList.contains("tomselected")) {
+        var dead = select.nextElementSibling;
+        if (dead && dead.classList.contains("ts-wrapper")) dead.remove();
+        select.classList.remove("tomselected", "ts-hidden-accessible");
+        select.removeAttribute("tabindex");
+      }
       new TomSelect(select, {
         plugins: select.multiple ? ["remove_button"] : [],
         placeholder: select.multiple ? "Type to search, pick as many as you need" : undefined,
