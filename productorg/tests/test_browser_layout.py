@@ -180,6 +180,11 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button(page, live_server,
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
     page.get_by_text("Portfolio", exact=True).click()
+    # The menu's links list one under another, in place.
+    tops = page.locator("#nav-links details[open] li").evaluate_all(
+        "items => items.map((item) => item.getBoundingClientRect().top)"
+    )
+    assert len(tops) >= 6 and tops == sorted(set(tops)), tops
     page.get_by_role("link", name="Roadmap").click()
     expect(page).to_have_url(f"{live_server.url}/roadmap/")
     expect(links).to_be_hidden()
