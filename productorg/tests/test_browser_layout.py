@@ -53,6 +53,7 @@ STICKING_OUT = """() => [...document.querySelectorAll('body *')].filter((element
 @pytest.fixture
 def demo(live_server):
     """The small demo organisation, with one initiative given a very long unbroken title."""
+    from productorg.function.surveys.models import Survey
     from productorg.planning.models import PlanRun, Scenario
     from productorg.reports.models import LeadershipReport
     from productorg.strategy.models import Initiative
@@ -69,6 +70,7 @@ def demo(live_server):
         "run": (run.scenario_id, run.pk),
         "report": LeadershipReport.objects.order_by("-pk").first().pk,
         "person": initiative.team.product_manager_id,
+        "survey": Survey.objects.order_by("pk").first().pk,
     }
 
 
@@ -109,6 +111,8 @@ def main_pages(demo: dict) -> dict[str, list[str]]:
             "/function/improvements/",
             "/function/roadmap/",
             "/function/surveys/",
+            f"/function/surveys/{demo['survey']}/",
+            f"/function/surveys/{demo['survey']}/results/",
             "/import/",
             "/strategy/mix/dimensions/new/",
         ],
