@@ -151,6 +151,8 @@ class GrowthGoalForm(VersionForm):
 
 class GrowthGoalStatusForm(VersionForm):
     status = forms.ChoiceField(choices=GrowthGoal.Status.choices)
+    # The status the page showed: the move merges with other changes while it is still that.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class GrowthActionForm(VersionForm):

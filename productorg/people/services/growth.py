@@ -10,7 +10,7 @@ fault); faces show it. Who may not even read the data gets a 404 from the face b
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,12 +66,22 @@ class AssessmentLocked(GrowthError):
 class StaleGrowthPlan(GrowthError):
     """The plan changed since the user loaded it; `current` is the plan as it is now."""
 
-    def __init__(self, current: GrowthPlan) -> None:
-        who = current.updated_by.name if current.updated_by else "Someone"
-        super().__init__(
-            f"{who} changed this growth plan while you were editing it, so your change was not "
-            "saved. Their version is shown; your input is kept — check it and save again."
-        )
+    def __init__(self, current: GrowthPlan, *, me: Person | None = None) -> None:
+        if me is not None and current.updated_by_id == me.pk:
+            # Their own save from another tab, or from this page before Back: not a rival.
+            at = timezone.localtime(current.updated_at).strftime("%H:%M")
+            message = (
+                f"You saved this growth plan in another tab or window at {at}, so this change, "
+                "made on an older copy of the page, was not saved. The plan as it is now is "
+                "shown; your input is kept — check it and save again."
+            )
+        else:
+            who = current.updated_by.name if current.updated_by else "Someone"
+            message = (
+                f"{who} changed this growth plan while you were editing it, so your change was "
+                "not saved. Their version is shown; your input is kept — check it and save again."
+            )
+        super().__init__(message)
         self.current = current
 
 
@@ -259,11 +269,20 @@ def _writer(user: User, person: Person) -> Person:
     return me
 
 
-def _plan_claim(*, user: User, plan: GrowthPlan, version: int) -> Person:
-    """Take the next version of the plan, or refuse when `version` is not the current one.
+def _plan_claim(
+    *,
+    user: User,
+    plan: GrowthPlan,
+    version: int,
+    merges: Callable[[], bool] = lambda: False,
+) -> Person:
+    """Take the next version of the plan, or refuse when `version` is not the current one and
+    the change does not merge.
 
     The conditional update is the optimistic lock: of two saves based on the same version,
-    exactly one matches the row, and the other learns what changed instead of overwriting it.
+    exactly one matches the row. The other merges when `merges()` says that what it touches is
+    still as the user saw it (ticking one action while another was ticked, adding a goal);
+    otherwise it is refused and the user learns what changed instead of overwriting it.
     """
     me = _writer(user, plan.person)
     current_status = GrowthPlan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
@@ -275,9 +294,18 @@ def _plan_claim(*, user: User, plan: GrowthPlan, version: int) -> Person:
         version=F("version") + 1, updated_by=me, updated_at=timezone.now()
     )
     if not claimed:
-        raise StaleGrowthPlan(
-            GrowthPlan.objects.select_related("updated_by", "target_level").get(pk=plan.pk)
+        # Lock the plan so that what `merges` reads cannot change before this change is saved.
+        current = (
+            GrowthPlan.objects.select_for_update()
+            .select_related("updated_by", "target_level")
+            .get(pk=plan.pk)
         )
+        if not merges():
+            raise StaleGrowthPlan(current, me=me)
+        GrowthPlan.objects.filter(pk=plan.pk).update(
+            version=F("version") + 1, updated_by=me, updated_at=timezone.now()
+        )
+        version = current.version
     plan.version = version + 1
     plan.updated_by = me
     return me
@@ -332,6 +360,11 @@ def growth_plan_update(
     return plan
 
 
+def _current(row: GrowthGoal | GrowthAction, field: str) -> object:
+    """The field of the row as saved now (the row in hand may be as the user loaded it)."""
+    return type(row).objects.filter(pk=row.pk).values_list(field, flat=True).first()
+
+
 def _title(title: str, *, what: str) -> str:
     title = (title or "").strip()
     if not title:
@@ -356,7 +389,8 @@ def growth_goal_add(
 ) -> GrowthGoal:
     """Add a goal, optionally tied to a competency, at the end of the plan."""
     title = _title(title, what="goal")
-    _plan_claim(user=user, plan=plan, version=version)
+    # A new goal touches nothing anyone else may have changed.
+    _plan_claim(user=user, plan=plan, version=version, merges=lambda: True)
     last = plan.goals.order_by("-position").values_list("position", flat=True).first()
     return GrowthGoal.objects.create(
         plan=plan,
@@ -369,12 +403,18 @@ def growth_goal_add(
 
 @transaction.atomic
 def growth_goal_set_status(
-    *, user: User, goal: GrowthGoal, version: int, status: str
+    *, user: User, goal: GrowthGoal, version: int, status: str, seen: str = ""
 ) -> GrowthGoal:
-    """Move a goal to not started, in progress or done."""
+    """Move a goal to not started, in progress or done; `seen` is the status the user saw,
+    so the move merges with other changes made since when the goal's status is still that."""
     if status not in GrowthGoal.Status.values:
         raise GrowthError("Choose a status from the list.", field="status")
-    _plan_claim(user=user, plan=goal.plan, version=version)
+    _plan_claim(
+        user=user,
+        plan=goal.plan,
+        version=version,
+        merges=lambda: bool(seen) and _current(goal, "status") == seen,
+    )
     goal.status = status
     goal.save(update_fields=["status"])
     return goal
@@ -398,7 +438,8 @@ def growth_action_add(
 ) -> GrowthAction:
     """Add an action with an optional due date to a goal."""
     title = _title(title, what="action")
-    _plan_claim(user=user, plan=goal.plan, version=version)
+    # A new action touches nothing anyone else may have changed (a deleted goal is a 404).
+    _plan_claim(user=user, plan=goal.plan, version=version, merges=lambda: True)
     return GrowthAction.objects.create(goal=goal, title=title, due_date=due_date)
 
 
@@ -406,8 +447,18 @@ def growth_action_add(
 def growth_action_set_done(
     *, user: User, action: GrowthAction, version: int, done: bool
 ) -> GrowthAction:
-    """Tick an action off, or open it again."""
-    _plan_claim(user=user, plan=action.goal.plan, version=version)
+    """Tick an action off, or open it again.
+
+    The user saw the action in the other state, so the tick merges with changes made since
+    (another action ticked, a goal added) while that is still so; when the same action changed
+    meanwhile, it is refused with the plan as it is now.
+    """
+    _plan_claim(
+        user=user,
+        plan=action.goal.plan,
+        version=version,
+        merges=lambda: _current(action, "done") == (not done),
+    )
     action.done = done
     action.done_at = timezone.now() if done else None
     action.save(update_fields=["done", "done_at"])
