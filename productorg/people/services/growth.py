@@ -10,6 +10,7 @@ fault); faces show it. Who may not even read the data gets a 404 from the face b
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -337,6 +338,16 @@ def growth_plan_create(
     )
 
 
+def growth_plan_fingerprint(*, target_level_id: int, status: str, summary: str) -> dict[str, str]:
+    """What the plan form compares to merge: the fields as strings, the summary as a hash."""
+    text = summary.replace("\r\n", "\n").strip()
+    return {
+        "target_level": str(target_level_id),
+        "status": status,
+        "summary": hashlib.sha256(text.encode()).hexdigest()[:16],
+    }
+
+
 @transaction.atomic
 def growth_plan_update(
     *,
@@ -346,17 +357,45 @@ def growth_plan_update(
     target_level: Level,
     status: str,
     summary: str,
+    seen: Mapping[str, str] | None = None,
 ) -> GrowthPlan:
-    """Change a plan's target level, status and summary, if nobody changed it meanwhile."""
+    """Change a plan's target level, status and summary, if nobody changed it meanwhile.
+
+    `seen` is `growth_plan_fingerprint` of the plan as the form showed it. With it, a save on
+    an older version merges field by field: what the user left alone keeps the other change,
+    what they changed is saved unless the other change touched the same field too.
+    """
     if target_level.rank < plan.person.level.rank:
         raise GrowthError(
             "A growth plan aims at the person's level or one above it.", field="target_level"
         )
     if status not in GrowthPlan.Status.values:
         raise GrowthError("Choose a status from the list.", field="status")
-    _plan_claim(user=user, plan=plan, version=version)
-    plan.target_level, plan.status, plan.summary = target_level, status, summary.strip()
-    plan.save(update_fields=["target_level", "status", "summary", "updated_at"])
+    summary = summary.strip()
+    changes: dict[str, object] = {
+        "target_level": target_level,
+        "status": status,
+        "summary": summary,
+    }
+    mine = growth_plan_fingerprint(target_level_id=target_level.pk, status=status, summary=summary)
+
+    def merges() -> bool:
+        if not seen:
+            return False
+        now = GrowthPlan.objects.values("target_level_id", "status", "summary").get(pk=plan.pk)
+        theirs = growth_plan_fingerprint(**now)
+        for name, value in mine.items():
+            if value == seen.get(name):
+                del changes[name]  # left as it was: the other change stands
+            elif theirs[name] not in (seen.get(name), value):
+                return False  # both changed this field, differently
+        return True
+
+    _plan_claim(user=user, plan=plan, version=version, merges=merges)
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.save(update_fields=[*changes, "updated_at"])
+    plan.refresh_from_db()
     return plan
 
 

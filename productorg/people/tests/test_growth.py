@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.test import Client
@@ -732,3 +733,36 @@ def test_nothing_is_half_saved_when_a_rating_write_fails(org, framework):
     draft.refresh_from_db()
     assert draft.summary == "" and not Rating.objects.exists()
     assert not GrowthAction.objects.exists()
+
+
+def test_a_plan_edit_on_an_older_page_merges_with_changes_to_other_fields(org):
+    plan = GrowthPlanFactory(person=org.pia, summary="Toward Senior PM.")
+    url = f"/growth-plans/{plan.pk}/"
+    pia, gabe = signed_in(org.pia), signed_in(org.gabe)
+    page = pia.get(url).content.decode()
+    seen = html_unescape(re.search(r'name="seen" value="([^"]*)"', page).group(1))
+
+    def edit(client: Client, version: int, **changes):
+        data = {
+            "version": version,
+            "seen": seen,
+            "target_level": level("senior-pm").pk,
+            "status": "active",
+            "summary": "Toward Senior PM.",
+        }
+        return client.post(url, {**data, **changes})
+
+    assert edit(gabe, 1, status="draft").status_code == 302
+    # Pia's page still shows version 1; she changes the summary only, Gabe the status only.
+    assert edit(pia, 1, summary="Run interviews every week.").status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.summary, plan.version) == ("draft", "Run interviews every week.", 3)
+
+    # Both changed the summary: refused, Gabe's kept and shown, Pia's input kept.
+    assert edit(gabe, 3, summary="Gabe: lead the Q3 sprint.").status_code == 302
+    refused = edit(pia, 3, summary="Pia: a spec a week.")
+    assert refused.status_code == 409
+    assert "Gabe changed this growth plan while you were editing it" in refused.content.decode()
+    assert "Pia: a spec a week.</textarea>" in refused.content.decode()
+    plan.refresh_from_db()
+    assert plan.summary == "Gabe: lead the Q3 sprint."

@@ -211,6 +211,8 @@ def _plan_forms(view: selectors.GrowthPlanView, failed: forms.Form | None, faile
             # The user's input stays; only the version moves on, so saving again is possible.
             data = failed.data.copy()
             data["version"] = str(version)
+            if form_class is GrowthPlanForm:  # and what it saw moves on with it
+                data["seen"] = GrowthPlanForm.seen_of(plan)
             kept = form_class(data, **kwargs)
             kept.is_valid()
             for name, errors in failed.errors.items():
@@ -224,7 +226,12 @@ def _plan_forms(view: selectors.GrowthPlanView, failed: forms.Form | None, faile
         plan_form=keep(
             GrowthPlanForm,
             plan.pk,
-            {"target_level": plan.target_level, "status": plan.status, "summary": plan.summary},
+            {
+                "target_level": plan.target_level,
+                "status": plan.status,
+                "summary": plan.summary,
+                "seen": GrowthPlanForm.seen_of(plan),
+            },
             target_levels=target_levels,
         ),
         goal_form=keep(GrowthGoalForm, "new-goal", {}),
