@@ -176,6 +176,11 @@ class GrowthGoalStatusForm(VersionForm):
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+class GrowthGoalDeleteForm(VersionForm):
+    # The goal and its actions as the page showed them (services.growth_goal_fingerprint).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class GrowthActionForm(VersionForm):
     title = forms.CharField(max_length=200)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -459,10 +459,28 @@ def growth_goal_set_status(
     return goal
 
 
+def growth_goal_fingerprint(*, goal: GrowthGoal, actions: Iterable[GrowthAction]) -> str:
+    """The goal and its actions as a page shows them, to tell whether they changed since."""
+    parts = [goal.title, goal.status, goal.description]
+    parts += [f"{a.pk}:{a.title}:{a.done}" for a in sorted(actions, key=lambda a: a.pk)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
 @transaction.atomic
-def growth_goal_delete(*, user: User, goal: GrowthGoal, version: int) -> None:
-    """Remove a goal and its actions from the plan."""
-    _plan_claim(user=user, plan=goal.plan, version=version)
+def growth_goal_delete(*, user: User, goal: GrowthGoal, version: int, seen: str = "") -> None:
+    """Remove a goal and its actions from the plan; `seen` is `growth_goal_fingerprint` of
+    them as the page showed them, so a removal from an older page goes ahead while nobody
+    changed this goal since (and is refused when someone did)."""
+
+    def merges() -> bool:
+        current = GrowthGoal.objects.filter(pk=goal.pk).first()
+        return (
+            bool(seen)
+            and current is not None
+            and growth_goal_fingerprint(goal=current, actions=current.actions.all()) == seen
+        )
+
+    _plan_claim(user=user, plan=goal.plan, version=version, merges=merges)
     goal.delete()
 
 

@@ -26,6 +26,7 @@ from productorg.people.models import (
     Assessment,
     Feedback,
     GrowthAction,
+    GrowthGoal,
     GrowthPlan,
     Meeting,
     Rating,
@@ -766,3 +767,34 @@ def test_a_plan_edit_on_an_older_page_merges_with_changes_to_other_fields(org):
     assert "Pia: a spec a week.</textarea>" in refused.content.decode()
     plan.refresh_from_db()
     assert plan.summary == "Gabe: lead the Q3 sprint."
+
+
+def test_removing_a_goal_from_an_older_page_goes_ahead_unless_that_goal_changed(org):
+    plan = GrowthPlanFactory(person=org.pia)
+    kept = GrowthGoalFactory(plan=plan, title="Coach a PM")
+    ticked_elsewhere = GrowthActionFactory(goal=kept)
+    dropped = GrowthGoalFactory(plan=plan, title="Write a blog post")
+    changed = GrowthGoalFactory(plan=plan, title="Run a discovery sprint")
+    changed_action = GrowthActionFactory(goal=changed)
+    pia = signed_in(org.pia)
+    page = pia.get(f"/growth-plans/{plan.pk}/").content.decode()
+    seen = dict(
+        re.findall(r'/growth-goals/(\d+)/delete/".*?name="seen" value="([^"]*)"', page, re.S)
+    )
+    services.growth_action_set_done(
+        user=org.gabe.user, action=ticked_elsewhere, version=1, done=True
+    )
+
+    removed = pia.post(
+        f"/growth-goals/{dropped.pk}/delete/", {"version": 1, "seen": seen[str(dropped.pk)]}
+    )
+    assert removed.status_code == 302
+    assert not GrowthGoal.objects.filter(pk=dropped.pk).exists()
+
+    services.growth_action_set_done(user=org.gabe.user, action=changed_action, version=3, done=True)
+    refused = pia.post(
+        f"/growth-goals/{changed.pk}/delete/", {"version": 1, "seen": seen[str(changed.pk)]}
+    )
+    assert refused.status_code == 409
+    assert "Gabe changed this growth plan" in refused.content.decode()
+    assert GrowthGoal.objects.filter(pk=changed.pk).exists()

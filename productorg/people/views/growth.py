@@ -24,11 +24,11 @@ from productorg.people.growth_forms import (
     FeedbackForm,
     GrowthActionDoneForm,
     GrowthActionForm,
+    GrowthGoalDeleteForm,
     GrowthGoalForm,
     GrowthGoalStatusForm,
     GrowthPlanCreateForm,
     GrowthPlanForm,
-    VersionForm,
     add_growth_error,
 )
 from productorg.people.models import Assessment, GrowthPlan, Rating
@@ -191,6 +191,7 @@ class GoalForms:
     goal: selectors.GoalView
     status_form: forms.Form
     action_form: forms.Form
+    seen: str = ""  # what the remove form says the page showed
 
 
 @dataclass
@@ -240,6 +241,7 @@ def _plan_forms(view: selectors.GrowthPlanView, failed: forms.Form | None, faile
                 goal=goal,
                 status_form=keep(GrowthGoalStatusForm, goal.goal.pk, {"status": goal.goal.status}),
                 action_form=keep(GrowthActionForm, goal.goal.pk, {}),
+                seen=services.growth_goal_fingerprint(goal=goal.goal, actions=goal.actions),
             )
             for goal in view.goals
         ],
@@ -351,7 +353,7 @@ def growth_goal_delete(request: HttpRequest, goal_id: int) -> HttpResponse:
     return _plan_edit(
         request,
         goal.plan,
-        VersionForm(request.POST),
+        GrowthGoalDeleteForm(request.POST),
         anchor=goal.pk,
         save=lambda data: services.growth_goal_delete(user=request.user, goal=goal, **data),
     )
