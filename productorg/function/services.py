@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from productorg.accounts import permissions
 from productorg.function.models import FunctionDocumentVersion, Improvement, Process
@@ -42,14 +43,24 @@ class FunctionNotAllowed(FunctionError):
 class StaleDocument(FunctionError):
     """Someone saved a newer version since the user opened the editor; `current` is it."""
 
-    def __init__(self, current: FunctionDocumentVersion) -> None:
-        author = f" by {current.author.name}" if current.author else ""
-        super().__init__(
-            f"Version {current.number} of the {current.get_kind_display().lower()} was saved"
-            f"{author} while you were editing, so your text was not saved. Your text is kept "
-            "below: compare it with theirs, then save again to make yours the next version.",
-            field="body",
-        )
+    def __init__(self, current: FunctionDocumentVersion, *, me: Person | None = None) -> None:
+        what = f"Version {current.number} of the {current.get_kind_display().lower()}"
+        if me is not None and current.author_id == me.pk:
+            # Their own save from another tab, or from this page before Back: not a rival.
+            at = timezone.localtime(current.created_at).strftime("%H:%M")
+            message = (
+                f"You saved {what[0].lower()}{what[1:]} in another tab or window at {at}, so "
+                "this text, edited from an older version, was not saved. It is kept below: "
+                "compare it with what you saved, then save again to make it the next version."
+            )
+        else:
+            author = f" by {current.author.name}" if current.author else ""
+            message = (
+                f"{what} was saved{author} while you were editing, so your text was not saved. "
+                "Your text is kept below: compare it with theirs, then save again to make yours "
+                "the next version."
+            )
+        super().__init__(message, field="body")
         self.current = current
 
 
@@ -94,7 +105,7 @@ def document_save(
             raise FunctionError(
                 "The version you edited no longer exists; reload the page.", field="body"
             )
-        raise StaleDocument(current)
+        raise StaleDocument(current, me=permissions.person_of(user))
     version = FunctionDocumentVersion(
         kind=kind, number=current_number + 1, body=body, author=permissions.person_of(user)
     )
@@ -106,7 +117,7 @@ def document_save(
         latest = FunctionDocumentVersion.objects.select_related("author").filter(kind=kind).first()
         if latest is None:
             raise FunctionError("This could not be saved; try again.", field="body") from None
-        raise StaleDocument(latest) from None
+        raise StaleDocument(latest, me=permissions.person_of(user)) from None
     return version, True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from productorg.people.models import (
 )
 from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
 from productorg.people.selectors.growth import AssessmentRow
-from productorg.people.services.growth import GrowthError, RatingInput
+from productorg.people.services.growth import GrowthError, RatingInput, growth_plan_fingerprint
 
 
 def add_growth_error(form: forms.Form, error: GrowthError) -> None:
@@ -132,8 +133,28 @@ class GrowthPlanCreateForm(forms.Form):
 
 class GrowthPlanForm(GrowthPlanCreateForm, VersionForm):
     status = forms.ChoiceField(choices=GrowthPlan.Status.choices)
+    # The plan as the page showed it (services.growth_plan_fingerprint, as JSON), so a save on
+    # an older version merges with changes to the fields the user left alone.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     field_order = ["version", "target_level", "status", "summary"]
+
+    @staticmethod
+    def seen_of(plan: GrowthPlan) -> str:
+        return json.dumps(
+            growth_plan_fingerprint(
+                target_level_id=plan.target_level_id, status=plan.status, summary=plan.summary
+            )
+        )
+
+    def clean_seen(self) -> dict[str, str] | None:
+        try:
+            seen = json.loads(self.cleaned_data["seen"] or "null")
+        except ValueError:
+            return None  # a form from elsewhere: no merge, a stale save is refused
+        if not isinstance(seen, dict):
+            return None
+        return {str(name): str(value) for name, value in seen.items()}
 
 
 class GrowthGoalForm(VersionForm):
@@ -151,6 +172,13 @@ class GrowthGoalForm(VersionForm):
 
 class GrowthGoalStatusForm(VersionForm):
     status = forms.ChoiceField(choices=GrowthGoal.Status.choices)
+    # The status the page showed: the move merges with other changes while it is still that.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class GrowthGoalDeleteForm(VersionForm):
+    # The goal and its actions as the page showed them (services.growth_goal_fingerprint).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class GrowthActionForm(VersionForm):

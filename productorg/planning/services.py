@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from productorg.accounts import permissions
 from productorg.people.models import Team
 from productorg.planning import selectors
 from productorg.planning.engine.io import problem_as_dict
@@ -512,11 +513,15 @@ def plan_apply(*, plan_run: PlanRun, applied_by: User | None) -> int:
         for change in changes:
             by_quarter[change.planned_start].append(change.initiative_id)
         now = timezone.now()
+        applier = permissions.person_of(applied_by) if applied_by else None
         changed = 0
         # One update per quarter: at most the horizon's length of queries.
         for quarter, ids in sorted(by_quarter.items()):
             changed += Initiative.objects.filter(pk__in=ids).update(
-                start_quarter=quarter, version=F("version") + 1, updated_at=now
+                start_quarter=quarter,
+                version=F("version") + 1,
+                updated_by=applier,
+                updated_at=now,
             )
         PlanRun.objects.filter(pk=plan_run.pk).update(applied_at=now)
     plan_run.applied_at = now

@@ -13,7 +13,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -383,6 +383,26 @@ class InitiativeEditor:
             field = error.field if error.field in self.form.fields else None
             self.form.add_error(field, error.message)
 
+    def merged_with(self, current: Initiative) -> InitiativeData | None:
+        """The user's changes on top of `current`, when they merge with what changed since."""
+        mine = self.data()
+        changed = _changed_by_you_only(
+            initiative_values(current),
+            initiative_data_values(mine),
+            self.form.cleaned_data.get("loaded", ""),
+        )
+        if changed is None:
+            return None
+        efforts = [TeamEffortInput(e.team, e.effort) for e in current.team_efforts.all()]
+        if not efforts and current.effort_estimate and current.team is not None:
+            efforts = [TeamEffortInput(current.team, current.effort_estimate)]
+        theirs = InitiativeData(
+            **{column: getattr(current, column) for column in INITIATIVE_COLUMNS},
+            objectives=list(current.objectives.all()),
+            efforts=efforts,
+        )
+        return replace(theirs, **{name: getattr(mine, name) for name in changed})
+
     def conflict_with(self, current: Initiative) -> list[ConflictRow]:
         """The fields the other person changed; the form is rebound to the user's input on
         top of the current version, so a deliberate second save overwrites theirs."""
@@ -410,15 +430,38 @@ def _fingerprints(values: Mapping[str, str]) -> str:
     return json.dumps({name: _fingerprint(value) for name, value in values.items()})
 
 
-def _conflict_rows(
-    theirs: dict[str, str], yours: dict[str, str], loaded: str, labels: dict[str, str]
-) -> list[ConflictRow]:
+def _as_loaded(loaded: str) -> dict[str, str]:
+    """The fingerprints of the fields as the form showed them ({} from a form from elsewhere)."""
     try:
         as_loaded = json.loads(loaded or "{}")
     except ValueError:
-        as_loaded = {}
-    if not isinstance(as_loaded, dict):
-        as_loaded = {}
+        return {}
+    return as_loaded if isinstance(as_loaded, dict) else {}
+
+
+def _changed_by_you_only(
+    theirs: dict[str, str], yours: dict[str, str], loaded: str
+) -> set[str] | None:
+    """The fields the user changed, when none of them was changed differently since the form
+    was loaded (so their save and the user's merge); None when one was, or unknown."""
+    as_loaded = _as_loaded(loaded)
+    changed = set()
+    for name, value in yours.items():
+        seen = as_loaded.get(name)
+        if seen is None:
+            return None
+        if _fingerprint(value) == seen:
+            continue  # left as it was: their change, if any, stands
+        if _fingerprint(theirs[name]) not in (seen, _fingerprint(value)):
+            return None
+        changed.add(name)
+    return changed
+
+
+def _conflict_rows(
+    theirs: dict[str, str], yours: dict[str, str], loaded: str, labels: dict[str, str]
+) -> list[ConflictRow]:
+    as_loaded = _as_loaded(loaded)
     rows = []
     for name, their_value in theirs.items():
         loaded_print = as_loaded.get(name)
@@ -623,6 +666,36 @@ class ObjectiveEditor:
         else:
             field = error.field if error.field in self.form.fields else None
             self.form.add_error(field, error.message)
+
+    def merged_with(self, current: Objective) -> ObjectiveData | None:
+        """The user's changes on top of `current`, when they merge with what changed since."""
+        mine = self.data()
+        changed = _changed_by_you_only(
+            objective_values(current),
+            _objective_values(mine, mine.key_results),
+            self.form.cleaned_data.get("loaded", ""),
+        )
+        if changed is None:
+            return None
+        theirs = ObjectiveData(
+            title=current.title,
+            description=current.description,
+            period=current.period,
+            owner=current.owner,
+            parent=current.parent,
+            key_results=[
+                KeyResultInput(
+                    metric=key_result.metric,
+                    unit=key_result.unit,
+                    baseline=key_result.baseline,
+                    target=key_result.target,
+                    current=key_result.current,
+                    key_result_id=key_result.pk,
+                )
+                for key_result in current.key_results.all()
+            ],
+        )
+        return replace(theirs, **{name: getattr(mine, name) for name in changed})
 
     def conflict_with(self, current: Objective) -> list[ConflictRow]:
         """The fields the other person changed; the form is rebound to the user's input on

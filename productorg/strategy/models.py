@@ -58,6 +58,12 @@ class Objective(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     version = models.PositiveIntegerField(default=1)
+    # Who made the current version, and when: a refused save over the user's own earlier one
+    # (another tab, or a page from before Back) says it was theirs. None: an import or a job.
+    updated_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
@@ -204,6 +210,11 @@ class Initiative(models.Model):
     source_key = models.CharField(max_length=100, blank=True)
     # Optimistic locking: a save names the version it started from (see services).
     version = models.PositiveIntegerField(default=1)
+    # Who made the current version (None: an import or a plan applied by nobody in the org),
+    # so a refused save over the user's own earlier one says it was theirs.
+    updated_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # A form's one-time token, so a double-clicked submit creates one initiative.
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,7 +1,8 @@
 """Every demo account can follow every link its pages show: no dead ends, no errors.
 
 A page shows a link only where the permission rules let the user follow it, so a 404 (or a
-500) behind a shown link is a bug; pages a user may not open answer 404.
+500) behind a shown link is a bug; pages a user may not open answer 404. Every page it opens
+is kept out of every cache, and shows its date inputs in the only form browsers accept.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from django.db import transaction
 
 from productorg.demo import generator
+from productorg.tests.test_date_inputs import ISO_VALUE, date_inputs
 
 # Enough to reach every kind of page (lists, details, filters, pagination) without
 # fetching all 400 initiatives for every account.
@@ -46,8 +48,16 @@ def test_every_link_a_demo_account_is_shown_opens(demo, db, client, django_user_
         assert response.status_code == 200, (
             f"{role} followed a link to {url}: {response.status_code}"
         )
+        cache_control = response.get("Cache-Control", "")
+        assert "no-store" in cache_control and "private" in cache_control, (
+            f"{url} may be cached: Cache-Control {cache_control!r}"
+        )
         if "text/html" not in response["Content-Type"]:
             continue
+        for kind, value in date_inputs(response.content.decode()):
+            assert value == "" or ISO_VALUE[kind].fullmatch(value), (
+                f'{url}: <input type="{kind}" value="{value}">'
+            )
         for href in links(response.content.decode()):
             if href.startswith("?"):
                 href = url.split("?")[0] + href

@@ -199,3 +199,16 @@ def test_two_equal_texts_diff_to_one_fold():
     assert selectors.text_diff(older="a\nb", newer="a\nb") == [
         selectors.DiffLine("folded", folded=2)
     ]
+
+
+def test_a_save_refused_over_my_own_earlier_save_says_it_was_mine(client_for, org):
+    document_version(body="Line one", author=org.cora)
+    gabe = client_for(org.gabe)
+    saved = gabe.post("/function/charter/edit/", {"body": "Line one, by Gabe", "based_on": "1"})
+    assert saved.status_code == 302
+    # The editor again as it was before that save (another tab, or Back).
+    response = gabe.post("/function/charter/edit/", {"body": "Line one, again", "based_on": "1"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "You saved version 2 of the charter in another tab or window at" in html
+    assert "saved by Gabe" not in html

@@ -54,7 +54,7 @@ _EFFORT_STEP = Decimal("0.1")
 _EFFORT_MAX = Decimal("9999999.9")  # max_digits=8, decimal_places=1
 _VALUE_MAX = Decimal("999999999.9")  # max_digits=10, decimal_places=1
 
-# The columns an update may change; `version` and `updated_at` move with them.
+# The columns an update may change; `version`, `updated_at` and `updated_by` move with them.
 _UPDATED_FIELDS = [
     "title",
     "description",
@@ -68,6 +68,7 @@ _UPDATED_FIELDS = [
     "value_estimate",
     "version",
     "updated_at",
+    "updated_by",
 ]
 
 Chunked = TypeVar("Chunked")
@@ -741,6 +742,7 @@ def _write(
             for item in batch:
                 item.initiative.version = F("version") + 1
                 item.initiative.updated_at = now
+                item.initiative.updated_by = None  # an import, not anyone's edit
             Initiative.objects.bulk_update([item.initiative for item in batch], _UPDATED_FIELDS)
             done += len(batch)
             progress("writing", done, total)

@@ -10,7 +10,8 @@ fault); faces show it. Who may not even read the data gets a 404 from the face b
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,12 +67,22 @@ class AssessmentLocked(GrowthError):
 class StaleGrowthPlan(GrowthError):
     """The plan changed since the user loaded it; `current` is the plan as it is now."""
 
-    def __init__(self, current: GrowthPlan) -> None:
-        who = current.updated_by.name if current.updated_by else "Someone"
-        super().__init__(
-            f"{who} changed this growth plan while you were editing it, so your change was not "
-            "saved. Their version is shown; your input is kept — check it and save again."
-        )
+    def __init__(self, current: GrowthPlan, *, me: Person | None = None) -> None:
+        if me is not None and current.updated_by_id == me.pk:
+            # Their own save from another tab, or from this page before Back: not a rival.
+            at = timezone.localtime(current.updated_at).strftime("%H:%M")
+            message = (
+                f"You saved this growth plan in another tab or window at {at}, so this change, "
+                "made on an older copy of the page, was not saved. The plan as it is now is "
+                "shown; your input is kept — check it and save again."
+            )
+        else:
+            who = current.updated_by.name if current.updated_by else "Someone"
+            message = (
+                f"{who} changed this growth plan while you were editing it, so your change was "
+                "not saved. Their version is shown; your input is kept — check it and save again."
+            )
+        super().__init__(message)
         self.current = current
 
 
@@ -259,11 +270,20 @@ def _writer(user: User, person: Person) -> Person:
     return me
 
 
-def _plan_claim(*, user: User, plan: GrowthPlan, version: int) -> Person:
-    """Take the next version of the plan, or refuse when `version` is not the current one.
+def _plan_claim(
+    *,
+    user: User,
+    plan: GrowthPlan,
+    version: int,
+    merges: Callable[[], bool] = lambda: False,
+) -> Person:
+    """Take the next version of the plan, or refuse when `version` is not the current one and
+    the change does not merge.
 
     The conditional update is the optimistic lock: of two saves based on the same version,
-    exactly one matches the row, and the other learns what changed instead of overwriting it.
+    exactly one matches the row. The other merges when `merges()` says that what it touches is
+    still as the user saw it (ticking one action while another was ticked, adding a goal);
+    otherwise it is refused and the user learns what changed instead of overwriting it.
     """
     me = _writer(user, plan.person)
     current_status = GrowthPlan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
@@ -275,9 +295,18 @@ def _plan_claim(*, user: User, plan: GrowthPlan, version: int) -> Person:
         version=F("version") + 1, updated_by=me, updated_at=timezone.now()
     )
     if not claimed:
-        raise StaleGrowthPlan(
-            GrowthPlan.objects.select_related("updated_by", "target_level").get(pk=plan.pk)
+        # Lock the plan so that what `merges` reads cannot change before this change is saved.
+        current = (
+            GrowthPlan.objects.select_for_update()
+            .select_related("updated_by", "target_level")
+            .get(pk=plan.pk)
         )
+        if not merges():
+            raise StaleGrowthPlan(current, me=me)
+        GrowthPlan.objects.filter(pk=plan.pk).update(
+            version=F("version") + 1, updated_by=me, updated_at=timezone.now()
+        )
+        version = current.version
     plan.version = version + 1
     plan.updated_by = me
     return me
@@ -309,6 +338,16 @@ def growth_plan_create(
     )
 
 
+def growth_plan_fingerprint(*, target_level_id: int, status: str, summary: str) -> dict[str, str]:
+    """What the plan form compares to merge: the fields as strings, the summary as a hash."""
+    text = summary.replace("\r\n", "\n").strip()
+    return {
+        "target_level": str(target_level_id),
+        "status": status,
+        "summary": hashlib.sha256(text.encode()).hexdigest()[:16],
+    }
+
+
 @transaction.atomic
 def growth_plan_update(
     *,
@@ -318,18 +357,51 @@ def growth_plan_update(
     target_level: Level,
     status: str,
     summary: str,
+    seen: Mapping[str, str] | None = None,
 ) -> GrowthPlan:
-    """Change a plan's target level, status and summary, if nobody changed it meanwhile."""
+    """Change a plan's target level, status and summary, if nobody changed it meanwhile.
+
+    `seen` is `growth_plan_fingerprint` of the plan as the form showed it. With it, a save on
+    an older version merges field by field: what the user left alone keeps the other change,
+    what they changed is saved unless the other change touched the same field too.
+    """
     if target_level.rank < plan.person.level.rank:
         raise GrowthError(
             "A growth plan aims at the person's level or one above it.", field="target_level"
         )
     if status not in GrowthPlan.Status.values:
         raise GrowthError("Choose a status from the list.", field="status")
-    _plan_claim(user=user, plan=plan, version=version)
-    plan.target_level, plan.status, plan.summary = target_level, status, summary.strip()
-    plan.save(update_fields=["target_level", "status", "summary", "updated_at"])
+    summary = summary.strip()
+    changes: dict[str, object] = {
+        "target_level": target_level,
+        "status": status,
+        "summary": summary,
+    }
+    mine = growth_plan_fingerprint(target_level_id=target_level.pk, status=status, summary=summary)
+
+    def merges() -> bool:
+        if not seen:
+            return False
+        now = GrowthPlan.objects.values("target_level_id", "status", "summary").get(pk=plan.pk)
+        theirs = growth_plan_fingerprint(**now)
+        for name, value in mine.items():
+            if value == seen.get(name):
+                del changes[name]  # left as it was: the other change stands
+            elif theirs[name] not in (seen.get(name), value):
+                return False  # both changed this field, differently
+        return True
+
+    _plan_claim(user=user, plan=plan, version=version, merges=merges)
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.save(update_fields=[*changes, "updated_at"])
+    plan.refresh_from_db()
     return plan
+
+
+def _current(row: GrowthGoal | GrowthAction, field: str) -> object:
+    """The field of the row as saved now (the row in hand may be as the user loaded it)."""
+    return type(row).objects.filter(pk=row.pk).values_list(field, flat=True).first()
 
 
 def _title(title: str, *, what: str) -> str:
@@ -356,7 +428,8 @@ def growth_goal_add(
 ) -> GrowthGoal:
     """Add a goal, optionally tied to a competency, at the end of the plan."""
     title = _title(title, what="goal")
-    _plan_claim(user=user, plan=plan, version=version)
+    # A new goal touches nothing anyone else may have changed.
+    _plan_claim(user=user, plan=plan, version=version, merges=lambda: True)
     last = plan.goals.order_by("-position").values_list("position", flat=True).first()
     return GrowthGoal.objects.create(
         plan=plan,
@@ -369,21 +442,45 @@ def growth_goal_add(
 
 @transaction.atomic
 def growth_goal_set_status(
-    *, user: User, goal: GrowthGoal, version: int, status: str
+    *, user: User, goal: GrowthGoal, version: int, status: str, seen: str = ""
 ) -> GrowthGoal:
-    """Move a goal to not started, in progress or done."""
+    """Move a goal to not started, in progress or done; `seen` is the status the user saw,
+    so the move merges with other changes made since when the goal's status is still that."""
     if status not in GrowthGoal.Status.values:
         raise GrowthError("Choose a status from the list.", field="status")
-    _plan_claim(user=user, plan=goal.plan, version=version)
+    _plan_claim(
+        user=user,
+        plan=goal.plan,
+        version=version,
+        merges=lambda: bool(seen) and _current(goal, "status") == seen,
+    )
     goal.status = status
     goal.save(update_fields=["status"])
     return goal
 
 
+def growth_goal_fingerprint(*, goal: GrowthGoal, actions: Iterable[GrowthAction]) -> str:
+    """The goal and its actions as a page shows them, to tell whether they changed since."""
+    parts = [goal.title, goal.status, goal.description]
+    parts += [f"{a.pk}:{a.title}:{a.done}" for a in sorted(actions, key=lambda a: a.pk)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
 @transaction.atomic
-def growth_goal_delete(*, user: User, goal: GrowthGoal, version: int) -> None:
-    """Remove a goal and its actions from the plan."""
-    _plan_claim(user=user, plan=goal.plan, version=version)
+def growth_goal_delete(*, user: User, goal: GrowthGoal, version: int, seen: str = "") -> None:
+    """Remove a goal and its actions from the plan; `seen` is `growth_goal_fingerprint` of
+    them as the page showed them, so a removal from an older page goes ahead while nobody
+    changed this goal since (and is refused when someone did)."""
+
+    def merges() -> bool:
+        current = GrowthGoal.objects.filter(pk=goal.pk).first()
+        return (
+            bool(seen)
+            and current is not None
+            and growth_goal_fingerprint(goal=current, actions=current.actions.all()) == seen
+        )
+
+    _plan_claim(user=user, plan=goal.plan, version=version, merges=merges)
     goal.delete()
 
 
@@ -398,7 +495,8 @@ def growth_action_add(
 ) -> GrowthAction:
     """Add an action with an optional due date to a goal."""
     title = _title(title, what="action")
-    _plan_claim(user=user, plan=goal.plan, version=version)
+    # A new action touches nothing anyone else may have changed (a deleted goal is a 404).
+    _plan_claim(user=user, plan=goal.plan, version=version, merges=lambda: True)
     return GrowthAction.objects.create(goal=goal, title=title, due_date=due_date)
 
 
@@ -406,8 +504,18 @@ def growth_action_add(
 def growth_action_set_done(
     *, user: User, action: GrowthAction, version: int, done: bool
 ) -> GrowthAction:
-    """Tick an action off, or open it again."""
-    _plan_claim(user=user, plan=action.goal.plan, version=version)
+    """Tick an action off, or open it again.
+
+    The user saw the action in the other state, so the tick merges with changes made since
+    (another action ticked, a goal added) while that is still so; when the same action changed
+    meanwhile, it is refused with the plan as it is now.
+    """
+    _plan_claim(
+        user=user,
+        plan=action.goal.plan,
+        version=version,
+        merges=lambda: _current(action, "done") == (not done),
+    )
     action.done = done
     action.done_at = timezone.now() if done else None
     action.save(update_fields=["done", "done_at"])

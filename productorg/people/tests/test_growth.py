@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.test import Client
@@ -25,6 +26,7 @@ from productorg.people.models import (
     Assessment,
     Feedback,
     GrowthAction,
+    GrowthGoal,
     GrowthPlan,
     Meeting,
     Rating,
@@ -471,10 +473,11 @@ def test_a_concurrent_growth_plan_edit_is_refused_with_the_other_change_shown_an
     )
 
 
-def test_a_stale_action_tick_over_htmx_is_refused_and_shows_the_current_plan(org):
+def test_ticking_an_action_on_an_older_copy_of_the_page_merges_with_other_changes(org):
     plan = GrowthPlanFactory(person=org.pia)
     goal = GrowthGoalFactory(plan=plan, title="Coach a PM")
     action = GrowthActionFactory(goal=goal, title="Pair with Olive")
+    other = GrowthActionFactory(goal=goal, title="Shadow a 1:1")
     pia, gabe = signed_in(org.pia), signed_in(org.gabe)
     added = gabe.post(
         f"/growth-goals/{goal.pk}/actions/",
@@ -482,16 +485,78 @@ def test_a_stale_action_tick_over_htmx_is_refused_and_shows_the_current_plan(org
         headers={"HX-Request": "true"},
     )
     assert added.status_code == 200 and "Review Olive&#x27;s spec" in added.content.decode()
-    refused = pia.post(
+    ticked = gabe.post(
+        f"/growth-actions/{other.pk}/done/", {"version": 2, "done": "on"}, HTTP_HX_REQUEST="true"
+    )
+    assert ticked.status_code == 200
+    merged = pia.post(
         f"/growth-actions/{action.pk}/done/",
         {"version": 1, "done": "on"},
         headers={"HX-Request": "true"},
     )
+    assert merged.status_code == 200
+    html = merged.content.decode()
+    assert "changed this growth plan" not in html
+    assert "Review Olive&#x27;s spec" in html  # their change, kept beside hers
+    action.refresh_from_db()
+    other.refresh_from_db()
+    assert action.done and other.done
+    plan.refresh_from_db()
+    assert (plan.version, plan.updated_by) == (4, org.pia)
+
+
+def test_ticking_an_action_someone_else_changed_meanwhile_is_refused_with_their_change(org):
+    plan = GrowthPlanFactory(person=org.pia)
+    action = GrowthActionFactory(goal=GrowthGoalFactory(plan=plan), title="Pair with Olive")
+    services.growth_action_set_done(user=org.gabe.user, action=action, version=1, done=True)
+    services.growth_action_set_done(user=org.gabe.user, action=action, version=2, done=False)
+    # Pia's page showed the action open at version 1; Gabe ticked and unticked it since.
+    refused = signed_in(org.pia).post(
+        f"/growth-actions/{action.pk}/done/", {"version": 1}, headers={"HX-Request": "true"}
+    )
     html = refused.content.decode()
-    assert "Gabe changed this growth plan" in html
-    assert "Review Olive&#x27;s spec" in html
+    assert "Gabe changed this growth plan while you were editing it" in html
+    assert 'name="version" value="3"' in html
     action.refresh_from_db()
     assert action.done is False
+
+
+def test_a_save_refused_over_the_users_own_earlier_save_says_it_was_theirs(org):
+    plan = GrowthPlanFactory(person=org.pia)
+    action = GrowthActionFactory(goal=GrowthGoalFactory(plan=plan), title="Pair with Olive")
+    gabe = signed_in(org.gabe)
+    gabe.post(f"/growth-actions/{action.pk}/done/", {"version": 1, "done": "on"})
+    # Back to the page as it was before the tick, and the same action ticked again.
+    again = gabe.post(
+        f"/growth-actions/{action.pk}/done/",
+        {"version": 1, "done": "on"},
+        headers={"HX-Request": "true"},
+    )
+    html = again.content.decode()
+    assert "You saved this growth plan in another tab or window at" in html
+    assert "Gabe changed" not in html
+    action.refresh_from_db()
+    assert action.done is True
+
+
+def test_a_goal_status_set_on_an_older_page_merges_unless_that_status_changed(org):
+    plan = GrowthPlanFactory(person=org.pia)
+    goal = GrowthGoalFactory(plan=plan, title="Coach a PM")
+    action = GrowthActionFactory(goal=goal)
+    services.growth_action_set_done(user=org.gabe.user, action=action, version=1, done=True)
+    pia = signed_in(org.pia)
+    url = f"/growth-goals/{goal.pk}/status/"
+    merged = pia.post(url, {"version": 1, "status": "in_progress", "seen": "not_started"})
+    assert merged.status_code == 302
+    goal.refresh_from_db()
+    assert goal.status == "in_progress"
+
+    services.growth_goal_set_status(user=org.gabe.user, goal=goal, version=3, status="done")
+    refused = pia.post(url, {"version": 3, "status": "not_started", "seen": "in_progress"})
+    assert refused.status_code == 409
+    assert "Gabe changed this growth plan" in refused.content.decode()
+    goal.refresh_from_db()
+    assert goal.status == "done"
 
 
 def test_the_service_refuses_a_stale_version_and_hands_back_the_current_plan(org):
@@ -669,3 +734,67 @@ def test_nothing_is_half_saved_when_a_rating_write_fails(org, framework):
     draft.refresh_from_db()
     assert draft.summary == "" and not Rating.objects.exists()
     assert not GrowthAction.objects.exists()
+
+
+def test_a_plan_edit_on_an_older_page_merges_with_changes_to_other_fields(org):
+    plan = GrowthPlanFactory(person=org.pia, summary="Toward Senior PM.")
+    url = f"/growth-plans/{plan.pk}/"
+    pia, gabe = signed_in(org.pia), signed_in(org.gabe)
+    page = pia.get(url).content.decode()
+    seen = html_unescape(re.search(r'name="seen" value="([^"]*)"', page).group(1))
+
+    def edit(client: Client, version: int, **changes):
+        data = {
+            "version": version,
+            "seen": seen,
+            "target_level": level("senior-pm").pk,
+            "status": "active",
+            "summary": "Toward Senior PM.",
+        }
+        return client.post(url, {**data, **changes})
+
+    assert edit(gabe, 1, status="draft").status_code == 302
+    # Pia's page still shows version 1; she changes the summary only, Gabe the status only.
+    assert edit(pia, 1, summary="Run interviews every week.").status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.summary, plan.version) == ("draft", "Run interviews every week.", 3)
+
+    # Both changed the summary: refused, Gabe's kept and shown, Pia's input kept.
+    assert edit(gabe, 3, summary="Gabe: lead the Q3 sprint.").status_code == 302
+    refused = edit(pia, 3, summary="Pia: a spec a week.")
+    assert refused.status_code == 409
+    assert "Gabe changed this growth plan while you were editing it" in refused.content.decode()
+    assert "Pia: a spec a week.</textarea>" in refused.content.decode()
+    plan.refresh_from_db()
+    assert plan.summary == "Gabe: lead the Q3 sprint."
+
+
+def test_removing_a_goal_from_an_older_page_goes_ahead_unless_that_goal_changed(org):
+    plan = GrowthPlanFactory(person=org.pia)
+    kept = GrowthGoalFactory(plan=plan, title="Coach a PM")
+    ticked_elsewhere = GrowthActionFactory(goal=kept)
+    dropped = GrowthGoalFactory(plan=plan, title="Write a blog post")
+    changed = GrowthGoalFactory(plan=plan, title="Run a discovery sprint")
+    changed_action = GrowthActionFactory(goal=changed)
+    pia = signed_in(org.pia)
+    page = pia.get(f"/growth-plans/{plan.pk}/").content.decode()
+    seen = dict(
+        re.findall(r'/growth-goals/(\d+)/delete/".*?name="seen" value="([^"]*)"', page, re.S)
+    )
+    services.growth_action_set_done(
+        user=org.gabe.user, action=ticked_elsewhere, version=1, done=True
+    )
+
+    removed = pia.post(
+        f"/growth-goals/{dropped.pk}/delete/", {"version": 1, "seen": seen[str(dropped.pk)]}
+    )
+    assert removed.status_code == 302
+    assert not GrowthGoal.objects.filter(pk=dropped.pk).exists()
+
+    services.growth_action_set_done(user=org.gabe.user, action=changed_action, version=3, done=True)
+    refused = pia.post(
+        f"/growth-goals/{changed.pk}/delete/", {"version": 1, "seen": seen[str(changed.pk)]}
+    )
+    assert refused.status_code == 409
+    assert "Gabe changed this growth plan" in refused.content.decode()
+    assert GrowthGoal.objects.filter(pk=changed.pk).exists()

@@ -24,11 +24,11 @@ from productorg.people.growth_forms import (
     FeedbackForm,
     GrowthActionDoneForm,
     GrowthActionForm,
+    GrowthGoalDeleteForm,
     GrowthGoalForm,
     GrowthGoalStatusForm,
     GrowthPlanCreateForm,
     GrowthPlanForm,
-    VersionForm,
     add_growth_error,
 )
 from productorg.people.models import Assessment, GrowthPlan, Rating
@@ -192,6 +192,7 @@ class GoalForms:
     goal: selectors.GoalView
     status_form: forms.Form
     action_form: forms.Form
+    seen: str = ""  # what the remove form says the page showed
 
 
 @dataclass
@@ -212,6 +213,8 @@ def _plan_forms(view: selectors.GrowthPlanView, failed: forms.Form | None, faile
             # The user's input stays; only the version moves on, so saving again is possible.
             data = failed.data.copy()
             data["version"] = str(version)
+            if form_class is GrowthPlanForm:  # and what it saw moves on with it
+                data["seen"] = GrowthPlanForm.seen_of(plan)
             kept = form_class(data, **kwargs)
             kept.is_valid()
             for name, errors in failed.errors.items():
@@ -225,7 +228,12 @@ def _plan_forms(view: selectors.GrowthPlanView, failed: forms.Form | None, faile
         plan_form=keep(
             GrowthPlanForm,
             plan.pk,
-            {"target_level": plan.target_level, "status": plan.status, "summary": plan.summary},
+            {
+                "target_level": plan.target_level,
+                "status": plan.status,
+                "summary": plan.summary,
+                "seen": GrowthPlanForm.seen_of(plan),
+            },
             target_levels=target_levels,
         ),
         goal_form=keep(GrowthGoalForm, "new-goal", {}),
@@ -234,6 +242,7 @@ def _plan_forms(view: selectors.GrowthPlanView, failed: forms.Form | None, faile
                 goal=goal,
                 status_form=keep(GrowthGoalStatusForm, goal.goal.pk, {"status": goal.goal.status}),
                 action_form=keep(GrowthActionForm, goal.goal.pk, {}),
+                seen=services.growth_goal_fingerprint(goal=goal.goal, actions=goal.actions),
             )
             for goal in view.goals
         ],
@@ -345,7 +354,7 @@ def growth_goal_delete(request: HttpRequest, goal_id: int) -> HttpResponse:
     return _plan_edit(
         request,
         goal.plan,
-        VersionForm(request.POST),
+        GrowthGoalDeleteForm(request.POST),
         anchor=goal.pk,
         save=lambda data: services.growth_goal_delete(user=request.user, goal=goal, **data),
     )

@@ -59,6 +59,13 @@
     });
   }
 
+  // Pages change in place through htmx and in other tabs: a page Back or Forward brings out of
+  // the back-forward cache shows it as it was left, its forms carrying old versions. Chromium
+  // keeps even no-store pages there (unless a cookie changed), so load such a page afresh.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+
   function setUp() {
     navigationSetUp();
     pickersEnhance(document);

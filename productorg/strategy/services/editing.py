@@ -65,13 +65,24 @@ class EditingNotAllowed(EditingError):
 class StaleEdit(EditingError):
     """Someone saved the object since the user loaded it; `current` is it as saved now."""
 
-    def __init__(self, current: Initiative | Objective) -> None:
+    def __init__(self, current: Initiative | Objective, *, me: Person | None = None) -> None:
         what = "initiative" if isinstance(current, Initiative) else "objective"
-        super().__init__(
-            f"Someone else saved this {what} while you were editing it, so your changes were "
-            "not saved. Their changes are listed below and your input is kept: check it, then "
-            "save again to overwrite theirs."
-        )
+        if me is not None and current.updated_by_id == me.pk:
+            # Their own save from another tab, or from this page before Back: not a rival.
+            at = f" at {timezone.localtime(current.updated_at):%H:%M}" if current.updated_at else ""
+            message = (
+                f"You saved this {what} in another tab or window{at}, so these changes, made on "
+                "an older copy of the page, were not saved. What that save changed is listed "
+                "below and your input is kept: check it, then save again to overwrite it."
+            )
+        else:
+            who = current.updated_by.name if current.updated_by else "Someone else"
+            message = (
+                f"{who} saved this {what} while you were editing it, so your changes were not "
+                "saved. Their changes are listed below and your input is kept: check it, then "
+                "save again to overwrite theirs."
+            )
+        super().__init__(message)
         self.current = current
 
 
@@ -243,6 +254,7 @@ def initiative_create(
             **{column: getattr(data, column) for column in INITIATIVE_COLUMNS},
             effort_estimate=sum(efforts.values(), Decimal(0)),
             form_token=form_token,
+            updated_by=permissions.person_of(user),
         )
         initiative.objectives.set(data.objectives)
         _initiative_efforts_save(initiative, efforts)
@@ -254,7 +266,7 @@ def initiative_create(
 def initiative_current(initiative_id: int) -> Initiative:
     """An initiative as saved now, with what the conflict table compares."""
     return (
-        Initiative.objects.select_related("team", "owner")
+        Initiative.objects.select_related("team", "owner", "updated_by")
         .prefetch_related(
             "objectives",
             Prefetch("team_efforts", queryset=InitiativeEffort.objects.select_related("team")),
@@ -264,27 +276,42 @@ def initiative_current(initiative_id: int) -> Initiative:
 
 
 def initiative_update(
-    *, user: User, initiative: Initiative, version: int, data: InitiativeData
+    *,
+    user: User,
+    initiative: Initiative,
+    version: int,
+    data: InitiativeData,
+    merge: Callable[[Initiative], InitiativeData | None] | None = None,
 ) -> Initiative:
     """Save the form over the initiative, if nobody saved it since `version` was loaded.
 
     The conditional update is the optimistic lock: of two saves based on the same version,
-    exactly one matches the row; the other raises StaleEdit with the initiative as it is now.
+    exactly one matches the row. For the other, `merge` (the form's) puts the user's changes
+    on the initiative as it is now when they touch none of the fields changed since; without
+    a merge, it raises StaleEdit with the initiative as it is now.
     """
     if not permissions.can_change_initiative(user, initiative):
         raise EditingNotAllowed
     _check_team_allowed(user=user, team=data.team, current=initiative.team)
     efforts = _initiative_check(data)
+    me = permissions.person_of(user)
     try:
         with transaction.atomic():
-            claimed = Initiative.objects.filter(pk=initiative.pk, version=version).update(
-                **{column: getattr(data, column) for column in INITIATIVE_COLUMNS},
-                effort_estimate=sum(efforts.values(), Decimal(0)),
-                version=F("version") + 1,
-                updated_at=timezone.now(),
-            )
-            if not claimed:
-                raise StaleEdit(initiative_current(initiative.pk))
+            for _attempt in range(2):
+                claimed = Initiative.objects.filter(pk=initiative.pk, version=version).update(
+                    **{column: getattr(data, column) for column in INITIATIVE_COLUMNS},
+                    effort_estimate=sum(efforts.values(), Decimal(0)),
+                    version=F("version") + 1,
+                    updated_by=me,
+                    updated_at=timezone.now(),
+                )
+                if claimed:
+                    break
+                current = initiative_current(initiative.pk)
+                merged = merge(current) if merge is not None and _attempt == 0 else None
+                if merged is None:
+                    raise StaleEdit(current, me=me)
+                data, version, efforts = merged, current.version, _initiative_check(merged)
             initiative.objectives.set(data.objectives)
             _initiative_efforts_save(initiative, efforts)
     except Initiative.DoesNotExist:
@@ -508,6 +535,8 @@ def objective_create(
             owner=data.owner,
             parent=data.parent,
             form_token=form_token,
+            updated_by=permissions.person_of(user),
+            updated_at=timezone.now(),
         )
         _key_results_save(objective, data.key_results)
         return objective
@@ -518,32 +547,48 @@ def objective_create(
 def objective_current(objective_id: int) -> Objective:
     """An objective as saved now, with what the conflict table compares."""
     return (
-        Objective.objects.select_related("owner", "parent")
+        Objective.objects.select_related("owner", "parent", "updated_by")
         .prefetch_related("key_results")
         .get(pk=objective_id)
     )
 
 
 def objective_update(
-    *, user: User, objective: Objective, version: int, data: ObjectiveData
+    *,
+    user: User,
+    objective: Objective,
+    version: int,
+    data: ObjectiveData,
+    merge: Callable[[Objective], ObjectiveData | None] | None = None,
 ) -> Objective:
-    """Save the form over the objective, if nobody saved it since `version` was loaded; a
-    parent that would make the cascade a cycle is refused with the cycle named."""
+    """Save the form over the objective, if nobody saved it since `version` was loaded (or
+    `merge` puts the user's changes on it as it is now, as for initiatives); a parent that
+    would make the cascade a cycle is refused with the cycle named."""
     if not permissions.can_change_strategy(user):
         raise EditingNotAllowed
     _objective_check(data, objective)
+    me = permissions.person_of(user)
     try:
         with transaction.atomic():
-            claimed = Objective.objects.filter(pk=objective.pk, version=version).update(
-                title=data.title.strip(),
-                description=data.description.strip(),
-                period=data.period,
-                owner=data.owner,
-                parent=data.parent,
-                version=F("version") + 1,
-            )
-            if not claimed:
-                raise StaleEdit(objective_current(objective.pk))
+            for _attempt in range(2):
+                claimed = Objective.objects.filter(pk=objective.pk, version=version).update(
+                    title=data.title.strip(),
+                    description=data.description.strip(),
+                    period=data.period,
+                    owner=data.owner,
+                    parent=data.parent,
+                    version=F("version") + 1,
+                    updated_by=me,
+                    updated_at=timezone.now(),
+                )
+                if claimed:
+                    break
+                current = objective_current(objective.pk)
+                merged = merge(current) if merge is not None and _attempt == 0 else None
+                if merged is None:
+                    raise StaleEdit(current, me=me)
+                _objective_check(merged, objective)
+                data, version = merged, current.version
             _key_results_save(objective, data.key_results)
     except Objective.DoesNotExist:
         raise EditingNotAllowed("This objective was deleted meanwhile.") from None

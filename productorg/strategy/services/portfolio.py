@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from productorg.people.models import Person
 from productorg.strategy.models import (
@@ -34,7 +35,9 @@ def key_result_record(*, key_result: KeyResult, current: Decimal) -> KeyResult:
     key_result.current = current
     key_result.save(update_fields=["current", "updated_at"])
     # The objective's edit form carries its key results: an open form must not overwrite this.
-    Objective.objects.filter(pk=key_result.objective_id).update(version=F("version") + 1)
+    Objective.objects.filter(pk=key_result.objective_id).update(
+        version=F("version") + 1, updated_by=None, updated_at=timezone.now()
+    )
     return key_result
 
 

@@ -285,8 +285,24 @@ def test_editing_replaces_team_efforts_and_objectives(client_for, org, reorder, 
 # Optimistic locking.
 
 
-def test_the_second_of_two_concurrent_saves_is_refused_showing_their_change_and_keeping_mine(
-    client, org, reorder, django_user_model
+def test_two_concurrent_saves_of_different_fields_both_stand(client, org, reorder):
+    client.force_login(org.pia.user)
+    mine = loaded(client, edit_url(reorder))
+    client.force_login(org.gabe.user)
+    theirs = loaded(client, edit_url(reorder))
+    assert (
+        client.post(edit_url(reorder), {**theirs, "title": "Reorder anything"}).status_code == 302
+    )
+
+    client.force_login(org.pia.user)
+    assert client.post(edit_url(reorder), {**mine, "value_estimate": "250"}).status_code == 302
+    reorder.refresh_from_db()
+    assert (reorder.title, reorder.value_estimate, reorder.version) == ("Reorder anything", 250, 3)
+    assert reorder.updated_by == org.pia
+
+
+def test_the_second_of_two_saves_of_the_same_field_is_refused_showing_theirs_keeping_mine(
+    client, org, reorder
 ):
     client.force_login(org.pia.user)
     mine = loaded(client, edit_url(reorder))
@@ -297,13 +313,15 @@ def test_the_second_of_two_concurrent_saves_is_refused_showing_their_change_and_
     )
 
     client.force_login(org.pia.user)
-    response = client.post(edit_url(reorder), {**mine, "value_estimate": "250"})
+    response = client.post(
+        edit_url(reorder), {**mine, "title": "Reorder in one tap", "value_estimate": "250"}
+    )
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Someone else saved this initiative while you were editing it" in page
+    assert "Gabe saved this initiative while you were editing it" in page
     rows = response.context["conflict"].rows
     assert [(row.label, row.theirs, row.yours) for row in rows] == [
-        ("Title", "Reorder anything", "One-click reorder")
+        ("Title", "Reorder anything", "Reorder in one tap")
     ]
     # My input is kept, and the form now carries their version, so saving again overwrites.
     form = response.context["editor"].form
@@ -315,15 +333,27 @@ def test_the_second_of_two_concurrent_saves_is_refused_showing_their_change_and_
     again = post_data(response.context["editor"])
     assert client.post(edit_url(reorder), again).status_code == 302
     reorder.refresh_from_db()
-    assert (reorder.title, reorder.value_estimate, reorder.version) == ("One-click reorder", 250, 3)
+    assert (reorder.title, reorder.value_estimate, reorder.version) == (
+        "Reorder in one tap",
+        250,
+        3,
+    )
 
 
-def test_a_conflict_over_htmx_comes_back_as_200_so_it_is_shown(client_for, org, reorder):
+def test_a_conflict_with_my_own_earlier_save_says_so_and_comes_back_as_200_over_htmx(
+    client_for, org, reorder
+):
     client = client_for(org.pia)
     stale = loaded(client, edit_url(reorder))
     assert client.post(edit_url(reorder), {**stale, "status": "planned"}).status_code == 302
-    response = client.post(edit_url(reorder), stale, headers={"HX-Request": "true"})
+    # The same page again (another tab, or Back): the same field, another value.
+    response = client.post(
+        edit_url(reorder), {**stale, "status": "discovery"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "You saved this initiative in another tab or window at" in page
+    assert "Pia saved" not in page and "Someone else" not in page
     assert [row.label for row in response.context["conflict"].rows] == ["Status"]
 
 
@@ -343,7 +373,9 @@ def test_a_conflicting_service_update_raises_with_the_current_initiative(org, re
     assert reorder.title == "First"
 
 
-def test_two_leaders_editing_one_objective_the_second_is_refused(client, org, objective):
+def test_two_leaders_editing_one_objective_merge_when_they_change_different_fields(
+    client, org, objective
+):
     client.force_login(org.gabe.user)
     mine = loaded(client, objective_edit_url(objective))
     client.force_login(org.cora.user)
@@ -353,10 +385,28 @@ def test_two_leaders_editing_one_objective_the_second_is_refused(client, org, ob
 
     client.force_login(org.gabe.user)
     response = client.post(objective_edit_url(objective), {**mine, "title": "Grow repeat buys"})
+    assert response.status_code == 302
+    objective.refresh_from_db()
+    assert (objective.title, objective.version) == ("Grow repeat buys", 3)
+    assert objective.key_results.get().target == 30
+
+
+def test_two_leaders_changing_the_same_key_result_the_second_is_refused(client, org, objective):
+    client.force_login(org.gabe.user)
+    mine = loaded(client, objective_edit_url(objective))
+    client.force_login(org.cora.user)
+    theirs = loaded(client, objective_edit_url(objective))
+    theirs["key_results-0-target"] = "30"
+    assert client.post(objective_edit_url(objective), theirs).status_code == 302
+
+    client.force_login(org.gabe.user)
+    mine["key_results-0-target"] = "26"
+    response = client.post(objective_edit_url(objective), {**mine, "title": "Grow repeat buys"})
     assert response.status_code == 409
+    assert "Cora saved this objective while you were editing it" in response.content.decode()
     rows = response.context["conflict"].rows
     assert [row.label for row in rows] == ["Key results"]
-    assert "18 → 30 %" in rows[0].theirs and "18 → 24 %" in rows[0].yours
+    assert "18 → 30 %" in rows[0].theirs and "18 → 26 %" in rows[0].yours
     assert response.context["editor"].form["title"].value() == "Grow repeat buys"
     objective.refresh_from_db()
     assert objective.title == "Grow repeat purchases" and objective.version == 2

@@ -99,7 +99,11 @@ def initiative_edit(request: HttpRequest, initiative_id: int) -> HttpResponse:
     if request.method == "POST" and editor.is_valid():
         try:
             saved = services.initiative_update(
-                user=request.user, initiative=initiative, version=editor.version, data=editor.data()
+                user=request.user,
+                initiative=initiative,
+                version=editor.version,
+                data=editor.data(),
+                merge=editor.merged_with,
             )
         except services.StaleEdit as stale:
             conflict = Conflict(stale.message, editor.conflict_with(stale.current))
@@ -281,7 +285,11 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
     if request.method == "POST" and editor.is_valid():
         try:
             saved = services.objective_update(
-                user=request.user, objective=objective, version=editor.version, data=editor.data()
+                user=request.user,
+                objective=objective,
+                version=editor.version,
+                data=editor.data(),
+                merge=editor.merged_with,
             )
         except services.StaleEdit as stale:
             conflict = Conflict(stale.message, editor.conflict_with(stale.current))
