@@ -26,6 +26,8 @@ from http.cookies import SimpleCookie
 
 # A value for parameters that match anything (catch-all patterns): it names nothing.
 MISSING = "smoke-missing"
+# In `Rows.also`: the parameter is the pk of any object of the content type the row is.
+ANY_OBJECT = "smoke:any-object"
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,7 @@ SOURCES: dict[str, Rows | Each | Fixed] = {
     "question_id": Rows("surveys.Question", also={"survey_id": "survey_id"}),
     "invitation_id": Rows("surveys.Invitation", also={"survey_id": "survey_id"}),
     "token": Fixed("po-smoke-unknown-token", "survey links are stored only as a hash"),
-    "admin:content_type_id": Rows(
-        "contenttypes.ContentType", also={"object_id": "smoke:first_object_id"}
-    ),
+    "admin:content_type_id": Rows("contenttypes.ContentType", also={"object_id": ANY_OBJECT}),
 }
 
 
@@ -234,24 +234,24 @@ def _rows_candidates(source: Rows, user) -> list[dict[str, str]]:
     from django.contrib.contenttypes.models import ContentType
 
     model = apps.get_model(source.model)
-    columns = [source.column, *(c for c in source.also.values() if not c.startswith("smoke:"))]
+    columns = [source.column, *(c for c in source.also.values() if c != ANY_OBJECT)]
     querysets = [near(model, user).order_by("pk"), model.objects.order_by("pk")]
     rows: list[tuple] = []
     for queryset in querysets:
         for column in source.also.values():
-            if not column.startswith("smoke:"):
+            if column != ANY_OBJECT:
                 queryset = queryset.exclude(**{f"{column}__isnull": True})
         rows += list(queryset.values_list(*columns)[:2])
     fillings = []
     for row in dict.fromkeys(rows):
         values = dict(zip(["self", *source.also], row, strict=False))
-        if model is ContentType:
+        if ANY_OBJECT in source.also.values():
             # The admin's "view on site" link: a content type and one object of it.
             content_type = ContentType.objects.get(pk=row[0])
             first = content_type.model_class().objects.order_by("pk").first()
             if first is None:
                 continue
-            values["object_id"] = first.pk
+            values.update(dict.fromkeys(source.also, first.pk))
         fillings.append({k: str(v) for k, v in values.items()})
     return fillings[:3]
 
