@@ -87,7 +87,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
     SECRET_KEY = _local_secret_key()
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for, in development too: the demo `make run` serves is the product's first
+# impression, and Django's technical 404 and 500 pages would show it every URL pattern.
+DEBUG = env_bool("DEBUG", default=False)
 
 if PRODUCTION:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
@@ -239,8 +241,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "productorg" / "static"]
-# Development serves static files straight from the apps; production from collectstatic's copy.
+# WhiteNoise serves static files whatever DEBUG says: in development straight from the apps,
+# picking up edits; in production from collectstatic's copy.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

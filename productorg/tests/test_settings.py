@@ -1,10 +1,16 @@
-"""Production settings come from the environment and fail loudly; checked in a fresh process."""
+"""Settings come from the environment and fail loudly; checked in a fresh process, because
+pytest-django would otherwise override what is under test (DEBUG above all)."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,7 +25,11 @@ PRODUCTION = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in PRODUCTION and key not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, str(ROOT / "manage.py"), *args],
         env={**clean, **env},
@@ -75,3 +85,120 @@ def test_development_keeps_a_generated_secret_key_under_var(tmp_path):
     assert first.stdout == second.stdout
     assert len(first.stdout.strip()) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+# Requests through the whole stack with the development settings as `make run` has them: an
+# address that names nothing, a view that fails, and a static file.
+ERROR_PAGES = """
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django.urls import path
+
+import productorg.urls
+
+
+def broken(request):
+    raise RuntimeError("a defect")
+
+
+broken.login_required = False
+productorg.urls.urlpatterns.insert(0, path("broken/", broken))
+client = Client(raise_request_exception=False)
+missing = client.get("/no-such-page/")
+failing = client.get("/broken/")
+static = client.get("/static/css/app.css")
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "missing": [missing.status_code, missing.content.decode()],
+    "failing": [failing.status_code, failing.content.decode()],
+    "static": [static.status_code, b"".join(static).decode()],
+}))
+"""
+
+
+def test_development_shows_the_apps_own_error_pages_and_serves_static_files(tmp_path):
+    result = manage("shell", "-c", ERROR_PAGES, PRODUCTORG_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    pages = json.loads(result.stdout.strip().splitlines()[-1])
+    assert pages["debug"] is False
+    status, body = pages["missing"]
+    assert status == 404
+    assert "There is nothing here, or nothing you may see" in body
+    assert "URLconf" not in body
+    status, body = pages["failing"]
+    assert status == 500
+    assert "Something went wrong" in body
+    assert "Traceback" not in body
+    assert "a defect" not in body
+    status, body = pages["static"]
+    assert status == 200
+    assert body == (ROOT / "productorg/static/css/app.css").read_text()
+    # The developer still sees what failed, in the terminal.
+    assert "RuntimeError: a defect" in result.stderr
+
+
+def test_debug_true_still_turns_on_the_technical_pages(tmp_path):
+    result = manage("shell", "-c", ERROR_PAGES, PRODUCTORG_VAR_DIR=str(tmp_path), DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    pages = json.loads(result.stdout.strip().splitlines()[-1])
+    assert pages["debug"] is True
+    assert "URLconf" in pages["missing"][1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_productorg_serve_in_development_answers_with_debug_off(tmp_path):
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in PRODUCTION and key not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    server = subprocess.Popen(  # noqa: S603 - our own command with fixed arguments
+        [
+            sys.executable,
+            "-c",
+            "from productorg.cli import main; main()",
+            *("serve", "--host", "127.0.0.1", "--port", str(port)),
+        ],
+        cwd=ROOT,
+        env={**env, "PRODUCTORG_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        static = _get(f"http://127.0.0.1:{port}/static/css/app.css")
+        missing = _get(f"http://127.0.0.1:{port}/no-such-page/")
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert static == (200, (ROOT / "productorg/static/css/app.css").read_text())
+    assert missing[0] == 404
+    assert "There is nothing here" in missing[1]
+    # Where to go, as `make run` prints it.
+    assert f"http://127.0.0.1:{port}/" in output
