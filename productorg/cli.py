@@ -252,3 +252,7 @@ def framework_import(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
