@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import QuerySet
 
+from productorg import once
 from productorg.people.models import (
     Assessment,
     Competency,
@@ -115,7 +116,7 @@ class AssessmentForm(forms.Form):
         }
 
 
-class GrowthPlanCreateForm(forms.Form):
+class GrowthPlanCreateForm(once.OnceForm):
     target_level = forms.ModelChoiceField(queryset=Level.objects.all(), empty_label=None)
     summary = forms.CharField(
         required=False,
@@ -132,11 +133,13 @@ class GrowthPlanCreateForm(forms.Form):
 
 class GrowthPlanForm(GrowthPlanCreateForm, VersionForm):
     status = forms.ChoiceField(choices=GrowthPlan.Status.choices)
+    # A change, not a create: no one-time token.
+    form_token = None
 
     field_order = ["version", "target_level", "status", "summary"]
 
 
-class GrowthGoalForm(VersionForm):
+class GrowthGoalForm(once.OnceForm, VersionForm):
     title = forms.CharField(max_length=200)
     competency = forms.ModelChoiceField(
         queryset=Competency.objects.all(), required=False, empty_label="No competency"
@@ -153,7 +156,7 @@ class GrowthGoalStatusForm(VersionForm):
     status = forms.ChoiceField(choices=GrowthGoal.Status.choices)
 
 
-class GrowthActionForm(VersionForm):
+class GrowthActionForm(once.OnceForm, VersionForm):
     title = forms.CharField(max_length=200)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -162,7 +165,7 @@ class GrowthActionDoneForm(VersionForm):
     done = forms.BooleanField(required=False)
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(once.OnceForm):
     recipient = forms.ModelChoiceField(queryset=Person.objects.none(), label="To")
     kind = forms.ChoiceField(choices=Feedback.Kind.choices, widget=forms.RadioSelect)
     competency = forms.ModelChoiceField(

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from productorg.once import form_token_field
 from productorg.people.models import Person, Team
 from productorg.strategy.periods import quarter_span, validate_period, validate_quarter
 
@@ -42,7 +43,7 @@ class Objective(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     version = models.PositiveIntegerField(default=1)
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["period", "title"]
@@ -189,7 +190,7 @@ class Initiative(models.Model):
     # Optimistic locking: a save names the version it started from (see services).
     version = models.PositiveIntegerField(default=1)
     # A form's one-time token, so a double-clicked submit creates one initiative.
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = form_token_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -278,6 +279,8 @@ class Milestone(models.Model):
     title = models.CharField(max_length=200)
     due = models.DateField()
     done = models.BooleanField(default=False)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["due", "pk"]
@@ -298,6 +301,8 @@ class Risk(models.Model):
     mitigation = models.TextField(blank=True, max_length=4000)
     closed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["closed", "-pk"]
@@ -337,6 +342,8 @@ class KeyResult(models.Model):
     target = models.DecimalField(max_digits=14, decimal_places=2)
     current = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["objective", "pk"]
@@ -400,6 +407,8 @@ class Dependency(models.Model):
         Initiative, on_delete=models.CASCADE, related_name="dependencies"
     )
     depends_on = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="dependents")
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         constraints = [
@@ -465,7 +474,7 @@ class StatusUpdate(models.Model):
     summary = models.TextField(max_length=4000)
     risks = models.TextField(blank=True, max_length=4000)
     decisions_needed = models.TextField(blank=True, max_length=4000)
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = form_token_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -501,6 +510,8 @@ class BalanceDimension(models.Model):
         max_length=16, choices=Field.choices, blank=True, unique=True, null=True
     )
     order = models.PositiveSmallIntegerField(default=100)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["order", "name"]
@@ -634,6 +645,8 @@ class ScoringModel(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["name"]

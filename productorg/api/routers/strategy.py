@@ -7,6 +7,7 @@ pages do; this module only turns JSON into the services' inputs and their answer
 # No `from __future__ import annotations` here: ninja reads the endpoints' annotations
 # (Query[...], path ids, bodies) at runtime, and string annotations break its signature parsing.
 
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.api.auth import acting_user
 from productorg.api.errors import ApiInputError
@@ -23,6 +25,7 @@ from productorg.api.schemas import (
     WRITE_ERRORS,
     Conflict,
     Id,
+    IdempotencyKey,
     InitiativeFilters,
     InitiativeIn,
     InitiativeOut,
@@ -132,10 +135,14 @@ def _initiative_data(values: dict[str, Any]) -> editing.InitiativeData:
 
 
 @router.post("/initiatives", response={201: InitiativeOut, **WRITE_ERRORS})
-def initiative_create(request: HttpRequest, payload: InitiativeIn) -> Any:
+def initiative_create(
+    request: HttpRequest, payload: InitiativeIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Start an initiative (leaders for any team, a PM for their own team)."""
     initiative = editing.initiative_create(
-        user=acting_user(request), data=_initiative_data(payload.dict())
+        user=acting_user(request),
+        data=_initiative_data(payload.dict()),
+        form_token=idempotency_key,
     )
     return Status(201, _initiative_or_404(request, initiative.pk))
 
@@ -194,16 +201,22 @@ def status_update_list(request: HttpRequest, initiative_id: Id) -> Any:
     "/initiatives/{initiative_id}/status-updates",
     response={201: StatusUpdateOut, **WRITE_ERRORS},
 )
-def status_update_create(request: HttpRequest, initiative_id: Id, payload: StatusUpdateIn) -> Any:
+def status_update_create(
+    request: HttpRequest,
+    initiative_id: Id,
+    payload: StatusUpdateIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Post a status update; the initiative takes on its health."""
     user = acting_user(request)
     initiative = _initiative_or_404(request, initiative_id)
     if not permissions.can_change_initiative(user, initiative):
         raise editing.EditingNotAllowed("You may read this initiative but not post its status.")
     update = editing.status_update_post_once(
+        user=user,
         initiative=initiative,
         author=permissions.person_of(user),
-        form_token=None,
+        form_token=idempotency_key,
         **payload.dict(),
     )
     return Status(201, update)
@@ -286,10 +299,14 @@ def _objective_data(values: dict[str, Any]) -> editing.ObjectiveData:
 
 
 @router.post("/objectives", response={201: ObjectiveOut, **WRITE_ERRORS})
-def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Any:
+def objective_create(
+    request: HttpRequest, payload: ObjectiveIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Add an objective with its key results (leaders)."""
     objective = editing.objective_create(
-        user=acting_user(request), data=_objective_data(payload.dict())
+        user=acting_user(request),
+        data=_objective_data(payload.dict()),
+        form_token=idempotency_key,
     )
     return Status(201, _objective_or_404(request, objective.pk))
 
@@ -359,13 +376,26 @@ def _key_results_save(
     "/objectives/{objective_id}/key-results",
     response={201: KeyResultOut, **VERSIONED_WRITE_ERRORS},
 )
-def key_result_create(request: HttpRequest, objective_id: Id, payload: KeyResultNew) -> Any:
+def key_result_create(
+    request: HttpRequest,
+    objective_id: Id,
+    payload: KeyResultNew,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Add a key result to the objective (leaders)."""
     objective = _objective_or_404(request, objective_id)
-    rows = _objective_values(objective)["key_results"]
-    _key_results_save(request, objective, [*rows, payload.dict()])
-    kept = [row["id"] for row in rows]
-    return Status(201, objective.key_results.exclude(pk__in=kept).order_by("-pk").first())
+    user = acting_user(request)
+
+    def create(stored_token: uuid.UUID | None) -> KeyResult:
+        rows = _objective_values(objective)["key_results"]
+        _key_results_save(request, objective, [*rows, payload.dict()])
+        kept = [row["id"] for row in rows]
+        key_result = objective.key_results.exclude(pk__in=kept).order_by("-pk").first()
+        KeyResult.objects.filter(pk=key_result.pk).update(form_token=stored_token)
+        return key_result
+
+    key_result = once.create_once(KeyResult, user_id=user.pk, token=idempotency_key, create=create)
+    return Status(201, KeyResult.objects.get(pk=key_result.pk))
 
 
 def _key_result_or_404(request: HttpRequest, key_result_id: int) -> KeyResult:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts.models import User
 from productorg.function.surveys.models import (
     COMMENT_MAX_LENGTH,
@@ -36,7 +37,7 @@ class ServiceErrors:
         self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
-class SurveyForm(ServiceErrors, forms.ModelForm):
+class SurveyForm(ServiceErrors, once.OnceModelForm):
     class Meta:
         model = Survey
         fields = ["title", "anonymous", "closes_on"]
@@ -51,7 +52,7 @@ class SurveyForm(ServiceErrors, forms.ModelForm):
             )
 
 
-class QuestionAddForm(ServiceErrors, forms.Form):
+class QuestionAddForm(ServiceErrors, once.OnceForm):
     text = forms.CharField(label="Question", max_length=QUESTION_MAX_LENGTH)
     kind = forms.ChoiceField(label="Kind", choices=Question.Kind.choices)
 

@@ -10,8 +10,6 @@ section (dependencies, milestones, risks) gets that section back, always 200 so 
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -242,7 +240,7 @@ def _section_answer(
         return redirect(f"{reverse('strategy:initiative-detail', args=[initiative.pk])}#{section}")
     detail = selectors.initiative_detail(user=request.user, initiative_id=initiative.pk)
     status_form = StatusUpdateForm(
-        initial={"date": timezone.localdate(), "health": initiative.health, "form_token": uuid4()}
+        initial={"date": timezone.localdate(), "health": initiative.health}
     )
     context = {"initiative": detail, "can_change": True, "form": status_form, **section_forms}
     return render(request, INITIATIVE_DETAIL, context, status=400)

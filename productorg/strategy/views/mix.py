@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from productorg.accounts import permissions
+from productorg.pages import form_status
 from productorg.people.models import Team
 from productorg.reports import charts
 from productorg.strategy.mix_forms import (
@@ -248,13 +249,17 @@ def dimension_new(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 values=[label for _, label in form.values()],
+                user=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except ValidationError as error:
             form.add_service_error(error)
         else:
             messages.success(request, f"{dimension} added: set its targets and classify work.")
             return redirect(f"{reverse('strategy:mix-board')}?dimension={dimension.slug}")
-    return render(request, DIMENSION, {"form": form, "dimension": None})
+    return render(
+        request, DIMENSION, {"form": form, "dimension": None}, status=form_status(request, form)
+    )
 
 
 def dimension_edit(request: HttpRequest, dimension_id: int) -> HttpResponse:
@@ -276,7 +281,12 @@ def dimension_edit(request: HttpRequest, dimension_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{dimension} saved.")
             return redirect(f"{reverse('strategy:mix-board')}?dimension={dimension.slug}")
-    return render(request, DIMENSION, {"form": form, "dimension": dimension})
+    return render(
+        request,
+        DIMENSION,
+        {"form": form, "dimension": dimension},
+        status=form_status(request, form),
+    )
 
 
 urlpatterns = [

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from uuid import uuid4
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from productorg.accounts import permissions
+from productorg.pages import form_status
 from productorg.strategy import selectors, services
 from productorg.strategy.forms import (
     InitiativeFilterForm,
@@ -58,13 +57,14 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     can_change = permissions.can_change_initiative(request.user, initiative)
     form = StatusUpdateForm(
         request.POST or None,
-        initial={"date": timezone.localdate(), "health": initiative.health, "form_token": uuid4()},
+        initial={"date": timezone.localdate(), "health": initiative.health},
     )
     if request.method == "POST":
         if not can_change:
             raise Http404
         if form.is_valid():
             editing.status_update_post_once(
+                user=request.user,
                 initiative=initiative,
                 author=permissions.person_of(request.user),
                 **form.cleaned_data,
@@ -75,6 +75,7 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
         request,
         "strategy/initiative_detail.html",
         {"initiative": initiative, "can_change": can_change, "form": form},
+        status=form_status(request, form),
     )
 
 
