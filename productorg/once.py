@@ -84,14 +84,30 @@ def form_token_formfield() -> forms.UUIDField:
     return forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
 
-class OnceForm(forms.Form):
+class _Repeats:
+    def repeat_of(self, model: type[Tokened], *, user_id: int | None) -> Tokened | None:
+        """The object this very submit made already, if it is a repeat. Ask before validating
+        where the first submit changes what validation allows (a choice it took off a list)."""
+        field = self.fields["form_token"]
+        try:
+            token = field.clean(
+                field.widget.value_from_datadict(
+                    self.data, self.files, self.add_prefix("form_token")
+                )
+            )
+        except forms.ValidationError:
+            return None
+        return created_before(model, user_id=user_id, token=token)
+
+
+class OnceForm(_Repeats, forms.Form):
     """A create form: the same submit twice (a double click, the browser's resend) creates one
     object. Its service takes `form_token` and passes it to `create_once`."""
 
     form_token = form_token_formfield()
 
 
-class OnceModelForm(forms.ModelForm):
+class OnceModelForm(_Repeats, forms.ModelForm):
     """`OnceForm` for a model form."""
 
     form_token = form_token_formfield()

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from productorg.accounts import permissions
 from productorg.pages import form_status
 from productorg.people import selectors, services
+from productorg.people.models import OneOnOne
 from productorg.people.one_on_one_forms import (
     ActionItemDoneForm,
     ActionItemForm,
@@ -84,7 +85,8 @@ def one_on_one_start(request: HttpRequest) -> HttpResponse:
         raise Http404
     overview = selectors.one_on_ones_for(user=request.user)
     form = OneOnOneStartForm(request.POST, me=me, reports=overview.reports_without_one_on_one)
-    one_on_one = _run(
+    # A repeat first: the first submit took the report off the form's list.
+    one_on_one = form.repeat_of(OneOnOne, user_id=request.user.pk) or _run(
         form,
         lambda data: services.one_on_one_start(
             user=request.user,

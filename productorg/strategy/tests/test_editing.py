@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.db.models import QuerySet
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.factories import InitiativeFactory, ObjectiveFactory, PersonFactory
 from productorg.strategy.models import (
@@ -352,8 +353,9 @@ def test_a_double_clicked_new_initiative_creates_one(client_for, org):
 
 def test_the_token_race_is_settled_by_the_unique_constraint(org):
     token = uuid.uuid4()
-    existing = InitiativeFactory(title="Saved baskets", team=org.checkout, form_token=token)
     user = org.gabe.user
+    stored = once.scoped_token(user_id=user.pk, token=token)
+    existing = InitiativeFactory(title="Saved baskets", team=org.checkout, form_token=stored)
     permissions.role_of(user)  # the user's role is memoised before first() is patched
     data = services.InitiativeData(title="Saved baskets", team=org.checkout)
     # The twin request's check ran before this one saved: it finds nothing, then loses the insert.

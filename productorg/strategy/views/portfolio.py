@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from productorg.accounts import permissions
 from productorg.pages import form_status
 from productorg.strategy import selectors, services
+from productorg.strategy.editing_forms import MilestoneForm, RiskForm
 from productorg.strategy.forms import (
     InitiativeFilterForm,
     KeyResultRecordForm,
@@ -74,7 +75,13 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     return render(
         request,
         "strategy/initiative_detail.html",
-        {"initiative": initiative, "can_change": can_change, "form": form},
+        {
+            "initiative": initiative,
+            "can_change": can_change,
+            "form": form,
+            "milestone_form": MilestoneForm(),
+            "risk_form": RiskForm(),
+        },
         status=form_status(request, form),
     )
 
