@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404
 
 
 def page_of(items: Sequence[Any] | QuerySet, per_page: int, number: int | str | None) -> Page:
-    """The page `number` of `items` (the first without a number). A number that is not a page
-    of the list (`abc`, `0`, `-1`, past the last) answers 404, as Django's ListView does,
-    rather than quietly showing some other page under that address."""
+    """The page `number` of `items`, as the roadmap has always read it: a number that is not a
+    page (`abc`, `0`, `-1`, none) is the first page, one past the end the last. (Django's
+    get_page reads `0` and `-1` as past the end, so they showed the last page.)"""
     paginator = Paginator(items, per_page)
-    if number is None or number == "":
-        return paginator.page(1)
     try:
-        return paginator.page(number)
-    except InvalidPage as error:
-        raise Http404(f"There is no page {number!s:.20} of this list.") from error
+        wanted = int(str(number).strip())
+    except ValueError:
+        wanted = 1
+    return paginator.page(min(max(wanted, 1), paginator.num_pages))

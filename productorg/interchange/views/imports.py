@@ -20,7 +20,7 @@ from productorg.interchange.importers import mapped
 from productorg.interchange.importers.reading import ReadError
 from productorg.interchange.importers.report import Action, ImportReport
 from productorg.interchange.models import ImportRun
-from productorg.pages import htmx_partial
+from productorg.pages import form_status, htmx_partial
 
 RUN = "interchange/import_run.html"
 ROWS_SHOWN = 500
@@ -59,7 +59,10 @@ def import_upload(request: HttpRequest, source: str) -> HttpResponse:
         if run.status == ImportRun.Status.COLUMNS:
             return redirect("interchange:import-columns", run.pk)
         return redirect("interchange:import-run", run.pk)
-    return render(request, "interchange/import_upload.html", {"choice": choice, "form": form})
+    context = {"choice": choice, "form": form}
+    return render(
+        request, "interchange/import_upload.html", context, status=form_status(request, form)
+    )
 
 
 def import_columns(request: HttpRequest, run_id: int) -> HttpResponse:
@@ -89,7 +92,9 @@ def import_columns(request: HttpRequest, run_id: int) -> HttpResponse:
         )
         return redirect("interchange:import-run", run.pk)
     context = {"run": run, "form": form, "presets": presets, "columns": columns}
-    return render(request, "interchange/import_columns.html", context)
+    return render(
+        request, "interchange/import_columns.html", context, status=form_status(request, form)
+    )
 
 
 def _columns_initial(request, run: ImportRun, columns: list[str], presets) -> dict[str, str]:

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from productorg.accounts import permissions
 from productorg.pages import form_status
+from productorg.paging import page_of
 from productorg.people.models import Team
 from productorg.reports import charts
 from productorg.strategy.mix_forms import (
@@ -40,7 +40,7 @@ def mix_board(request: HttpRequest) -> HttpResponse:
     board = selectors.mix_board(user=request.user, **form.filters())
     if board is None:
         raise Http404
-    page = Paginator(board.teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(board.teams, TEAMS_PER_PAGE, request.GET.get("page"))
     can_change = permissions.can_change_strategy(request.user)
     query = request.GET.copy()
     query.pop("page", None)
@@ -173,7 +173,7 @@ def mix_targets_edit(request: HttpRequest) -> HttpResponse:
         "total": running_sum(form.data if form.is_bound else form.initial),
         "board_url": _board_url(dimension, period, None),
     }
-    return render(request, TARGETS, context)
+    return render(request, TARGETS, context, status=form_status(request, form))
 
 
 def _targets_save(request, form, dimension, team) -> HttpResponse | None:

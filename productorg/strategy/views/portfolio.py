@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from productorg.accounts import permissions
 from productorg.pages import form_status
+from productorg.paging import page_of
 from productorg.strategy import selectors, services
 from productorg.strategy.editing_forms import MilestoneForm, RiskForm
 from productorg.strategy.forms import (
@@ -32,7 +32,7 @@ def key_results_url() -> str:
 def initiative_list(request: HttpRequest) -> HttpResponse:
     form = InitiativeFilterForm(request.GET)
     initiatives = selectors.initiatives_filtered(user=request.user, **form.filters())
-    page = Paginator(initiatives, INITIATIVES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(initiatives, INITIATIVES_PER_PAGE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     template = "strategy/initiative_list.html"
@@ -131,7 +131,8 @@ def vision_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, "The vision is saved; the earlier version is in its history.")
         return redirect("strategy:strategy")
     history = selectors.vision_history(user=request.user)
-    return render(request, "strategy/vision_edit.html", {"form": form, "history": history})
+    context = {"form": form, "history": history}
+    return render(request, "strategy/vision_edit.html", context, status=form_status(request, form))
 
 
 @require_POST
