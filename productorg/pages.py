@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.forms import BaseForm, BaseFormSet
+from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 
 
@@ -21,3 +22,16 @@ def form_status(request: HttpRequest, *forms: BaseForm | BaseFormSet | None) -> 
     if refused and not request.htmx:
         return 400
     return 200
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer without the `maxlength` a field's max_length puts on its input.
+    A browser cuts pasted text to it silently, so a 10,000-character title arrived as 200 and
+    was saved cut; without it the text arrives whole and the form answers with an error that
+    names the field and its limit, the text kept for the user to shorten."""
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if isinstance(widget, dict) and "maxlength" in widget.get("attrs", {}):
+            widget["attrs"] = {k: v for k, v in widget["attrs"].items() if k != "maxlength"}
+        return super().render(template_name, context, request)

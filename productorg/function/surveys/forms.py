@@ -163,7 +163,7 @@ class ResponseForm(forms.Form):
                 self.fields[name] = forms.CharField(
                     label=question.text,
                     required=False,
-                    widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+                    widget=forms.Textarea(attrs={"rows": 4}),
                     strip=True,
                 )
 
