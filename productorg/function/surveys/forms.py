@@ -18,6 +18,7 @@ from productorg.function.surveys.models import (
     QUESTION_MAX_LENGTH,
     RATING_MAX,
     RATING_MIN,
+    Invitation,
     Question,
     Survey,
 )
@@ -60,6 +61,9 @@ class QuestionAddForm(ServiceErrors, once.OnceForm):
 class QuestionEditForm(ServiceErrors, forms.Form):
     text = forms.CharField(label="Question", max_length=QUESTION_MAX_LENGTH)
     position = forms.IntegerField(label="Order", min_value=0, max_value=999)
+
+
+INVITEE_NAME_MAX_LENGTH = Invitation._meta.get_field("name").max_length
 
 
 class InviteForm(forms.Form):
@@ -115,7 +119,13 @@ class InviteForm(forms.Form):
                     "“Name <email>”."
                 ) from None
             name = (match.group("name") or "").strip() or email.strip()
-            invitees.append(Invitee(name=name[:200], email=email.strip()))
+            if len(name) > INVITEE_NAME_MAX_LENGTH:
+                # Said, not cut: the invitation would otherwise greet them by half a name.
+                raise ValidationError(
+                    f"Line {number}: the name is {len(name):,} characters long; at most "
+                    f"{INVITEE_NAME_MAX_LENGTH} fit."
+                )
+            invitees.append(Invitee(name=name, email=email.strip()))
         return invitees
 
     def clean(self) -> dict:
