@@ -76,7 +76,7 @@ def test_starting_a_1_1_with_oneself_is_refused_with_a_clear_message(client_for,
     response = client_for(org.gabe).post(
         "/one-on-ones/start/", {"report": org.gabe.pk, "cadence": "weekly"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "you cannot start one with yourself" in response.content.decode()
     assert not OneOnOne.objects.exists()
 
@@ -89,7 +89,7 @@ def test_starting_a_1_1_with_someone_not_a_direct_report_is_refused(
         "/one-on-ones/start/", {"report": getattr(org, report).pk, "cadence": "weekly"}
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose one of your direct reports" in page
     # The refusal names nobody: an id says nothing about who it belongs to.
     assert getattr(org, report).name not in page.split("Start a 1:1")[1]
