@@ -61,7 +61,7 @@ class InitiativeFilterForm(forms.Form):
         return [self.fields[name].label or name.capitalize() for name in self.errors]
 
 
-class VisionForm(forms.Form):
+class VisionForm(once.OnceForm):
     text = forms.CharField(
         label="Product vision",
         max_length=20_000,

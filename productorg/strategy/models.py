@@ -324,6 +324,8 @@ class Vision(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -52,6 +52,7 @@ from productorg.strategy.models import (
     Risk,
     ScoringModel,
     StatusUpdate,
+    Vision,
 )
 
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
@@ -162,6 +163,12 @@ def _status_update(org) -> Create:
     return Create(org.gabe, url, url, data, StatusUpdate.objects.filter(initiative=initiative))
 
 
+def _vision(org) -> Create:
+    url = reverse("strategy:vision-edit")
+    data = {"text": "Every team ships weekly."}
+    return Create(org.gabe, url, url, data, Vision.objects.all())
+
+
 def _dependency(org) -> Create:
     initiative = _initiative(org)
     other = InitiativeFactory(title="Basket API", team=org.search)
@@ -269,6 +276,7 @@ CREATES: dict[str, Callable[[Any], Create]] = {
     "risk": _risk,
     "status update": _status_update,
     "dependency": _dependency,
+    "vision version": _vision,
     "scoring model": _scoring_model,
     "balance dimension": _dimension,
     "API token": _api_token,

@@ -126,7 +126,10 @@ def vision_edit(request: HttpRequest) -> HttpResponse:
     form = VisionForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         services.vision_update(
-            text=form.cleaned_data["text"], author=permissions.person_of(request.user)
+            text=form.cleaned_data["text"],
+            author=permissions.person_of(request.user),
+            user=request.user,
+            form_token=form.cleaned_data["form_token"],
         )
         messages.success(request, "The vision is saved; the earlier version is in its history.")
         return redirect("strategy:strategy")
