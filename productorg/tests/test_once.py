@@ -27,6 +27,7 @@ from productorg.factories import (
     GrowthPlanFactory,
     InitiativeFactory,
     MeetingFactory,
+    ObjectiveFactory,
     OneOnOneFactory,
     ScenarioFactory,
     level,
@@ -390,3 +391,14 @@ def test_every_api_create_documents_the_idempotency_key(client):
     for path, operation in creates:
         headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert "Idempotency-Key" in headers, path
+
+
+def test_an_api_key_result_repeated_with_its_key_is_added_once(client_for, org):
+    objective = ObjectiveFactory(title="Win mid-market", period="2027", owner=org.cora)
+    body = {"metric": "Mid-market logos", "baseline": 3, "target": 10}
+    path = f"/objectives/{objective.pk}/key-results"
+    first = _api(client_for(org.gabe), "post", path, body, key="kr-1")
+    second = _api(client_for(org.gabe), "post", path, body, key="kr-1")
+    assert first.status_code == second.status_code == 201
+    assert second.json() == first.json()
+    assert objective.key_results.count() == 1

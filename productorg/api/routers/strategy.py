@@ -7,7 +7,6 @@ pages do; this module only turns JSON into the services' inputs and their answer
 # No `from __future__ import annotations` here: ninja reads the endpoints' annotations
 # (Query[...], path ids, bodies) at runtime, and string annotations break its signature parsing.
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,7 +14,6 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from productorg import once
 from productorg.accounts import permissions
 from productorg.api.auth import acting_user
 from productorg.api.errors import ApiInputError
@@ -384,17 +382,14 @@ def key_result_create(
 ) -> Any:
     """Add a key result to the objective (leaders)."""
     objective = _objective_or_404(request, objective_id)
-    user = acting_user(request)
-
-    def create(stored_token: uuid.UUID | None) -> KeyResult:
-        rows = _objective_values(objective)["key_results"]
-        _key_results_save(request, objective, [*rows, payload.dict()])
-        kept = [row["id"] for row in rows]
-        key_result = objective.key_results.exclude(pk__in=kept).order_by("-pk").first()
-        KeyResult.objects.filter(pk=key_result.pk).update(form_token=stored_token)
-        return key_result
-
-    key_result = once.create_once(KeyResult, user_id=user.pk, token=idempotency_key, create=create)
+    values = _objective_values(objective)
+    values["key_results"] = [*values["key_results"], payload.dict()]
+    key_result = editing.key_result_add(
+        user=acting_user(request),
+        objective=objective,
+        data=_objective_data(values),
+        form_token=idempotency_key,
+    )
     return Status(201, KeyResult.objects.get(pk=key_result.pk))
 
 

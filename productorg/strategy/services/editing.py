@@ -565,6 +565,30 @@ def objective_current(objective_id: int) -> Objective:
     )
 
 
+def key_result_add(
+    *,
+    user: User,
+    objective: Objective,
+    data: ObjectiveData,
+    form_token: uuid.UUID | str | None = None,
+) -> KeyResult:
+    """Save the objective as `data` says: its key results and one new one (see
+    objective_update, based on the objective's version as loaded); gives back the new key
+    result. The same form token twice gives back the one the first added."""
+    kept = [row.key_result_id for row in data.key_results if row.key_result_id]
+
+    def create(stored_token: uuid.UUID | None) -> KeyResult:
+        objective_update(user=user, objective=objective, version=objective.version, data=data)
+        key_result = objective.key_results.exclude(pk__in=kept).order_by("-pk").first()
+        if key_result is None:
+            raise EditingError("Give the new key result a metric.", field="key_results")
+        KeyResult.objects.filter(pk=key_result.pk).update(form_token=stored_token)
+        key_result.form_token = stored_token
+        return key_result
+
+    return _create_once(KeyResult, user=user, form_token=form_token, create=create)
+
+
 def objective_update(
     *, user: User, objective: Objective, version: int, data: ObjectiveData
 ) -> Objective:
