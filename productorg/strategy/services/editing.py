@@ -394,6 +394,12 @@ def risk_add(
     description = _text(description, name="description", model=Risk, missing="Describe the risk.")
     if severity not in Risk.Severity.values:
         raise EditingError("Severity: choose low, medium or high.", field="severity")
+    mitigation = (mitigation or "").strip()
+    limit = Risk._meta.get_field("mitigation").max_length
+    if len(mitigation) > limit:
+        raise EditingError(
+            f"At most {limit} characters fit (it has {len(mitigation)}).", field="mitigation"
+        )
     return _create_once(
         Risk,
         user=user,
@@ -402,7 +408,7 @@ def risk_add(
             initiative=initiative,
             description=description,
             severity=severity,
-            mitigation=(mitigation or "").strip(),
+            mitigation=mitigation,
             form_token=stored_token,
         ),
     )

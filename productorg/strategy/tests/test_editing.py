@@ -653,6 +653,20 @@ def test_a_bad_risk_is_refused_naming_the_field(client_for, org, reorder, data, 
     assert not Risk.objects.exists()
 
 
+def test_a_risk_service_refuses_a_mitigation_too_long_naming_it(org, reorder):
+    with pytest.raises(services.EditingError) as refused:
+        services.risk_add(
+            user=org.pia.user,
+            initiative=reorder,
+            description="Churn",
+            severity="high",
+            mitigation="m" * 4001,
+        )
+    assert refused.value.field == "mitigation"
+    assert "At most 4000 characters fit (it has 4001)" in refused.value.message
+    assert not Risk.objects.exists()
+
+
 @pytest.mark.parametrize("viewer", ["olive", "sam", "ada"])
 def test_outsiders_cannot_touch_milestones_or_risks(client_for, org, reorder, viewer):
     milestone = Milestone.objects.create(initiative=reorder, title="Beta", due="2027-02-15")
