@@ -162,6 +162,8 @@ TEMPLATES = [
         },
     },
 ]
+# No maxlength on inputs: a too-long text gets the form's error, not the browser's silent cut.
+FORM_RENDERER = "productorg.pages.FormRenderer"
 
 
 def sqlite_database(path: Path | str) -> dict:

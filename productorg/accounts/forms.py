@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from productorg import once
 from productorg.accounts.models import ApiToken
 
 
@@ -14,7 +15,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(once.OnceForm):
     """A new personal API token: what it is for, what it may do, how long it lives."""
 
     EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "Never")]

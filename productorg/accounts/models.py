@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from productorg.once import form_token_field
+
 
 class User(AbstractUser):
     """A login. Most users are a Person of the product org; stakeholders and admins may not be.
@@ -41,6 +43,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

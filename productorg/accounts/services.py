@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts.models import ApiToken, User
 
 TOKEN_PREFIX = "po_"  # noqa: S105 (a marker, not a secret)
@@ -42,10 +44,11 @@ class ApiTokenRejected(Exception):
 
 @dataclass(frozen=True)
 class NewApiToken:
-    """A token just made: the row, and its secret, which is never shown again."""
+    """A token just made: the row, and its secret, which is never shown again. `secret` is
+    None when the form token had made this token already (the secret went to that request)."""
 
     token: ApiToken
-    secret: str
+    secret: str | None
 
 
 def api_token_hash(secret: str) -> str:
@@ -53,24 +56,37 @@ def api_token_hash(secret: str) -> str:
 
 
 def api_token_create(
-    *, user: User, name: str, scope: str, expires_in_days: int | None = None
+    *,
+    user: User,
+    name: str,
+    scope: str,
+    expires_in_days: int | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> NewApiToken:
-    """Make a token for the user; the plaintext secret is in the answer and nowhere else."""
+    """Make a token for the user; the plaintext secret is in the answer and nowhere else. The
+    same form token twice makes one token: the repeat gets it back without its secret."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = (
         None
         if expires_in_days is None
         else timezone.now() + datetime.timedelta(days=expires_in_days)
     )
-    token = ApiToken.objects.create(
-        user=user,
-        name=name.strip(),
-        scope=scope,
-        key_hash=api_token_hash(secret),
-        prefix=secret[:SHOWN_PREFIX_LENGTH],
-        expires_at=expires_at,
+    token = once.create_once(
+        ApiToken,
+        user_id=user.pk,
+        token=form_token,
+        create=lambda stored_token: ApiToken.objects.create(
+            user=user,
+            name=name.strip(),
+            scope=scope,
+            key_hash=api_token_hash(secret),
+            prefix=secret[:SHOWN_PREFIX_LENGTH],
+            expires_at=expires_at,
+            form_token=stored_token,
+        ),
     )
-    return NewApiToken(token=token, secret=secret)
+    made_now = token.key_hash == api_token_hash(secret)
+    return NewApiToken(token=token, secret=secret if made_now else None)
 
 
 def api_token_revoke(*, token: ApiToken) -> ApiToken:

@@ -78,7 +78,15 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _profile_page(request, form, status=400)
     created = services.api_token_create(user=request.user, **form.cleaned_data)
-    request.session[NEW_TOKEN_SESSION_KEY] = created.secret
+    if created.secret is not None:
+        request.session[NEW_TOKEN_SESSION_KEY] = created.secret
+    elif NEW_TOKEN_SESSION_KEY not in request.session:
+        # A repeat of a submit whose token was shown already: say so, rather than mint another.
+        messages.info(
+            request,
+            f"The token “{created.token.name}” was made by your first click; its secret was "
+            "shown then, once. If you did not copy it, revoke the token and make a new one.",
+        )
     return redirect("accounts:profile")
 
 

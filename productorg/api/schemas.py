@@ -12,11 +12,12 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from ninja import Schema
+from ninja import Header, Schema
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from productorg.accounts.models import ApiToken
+from productorg.once import IDEMPOTENCY_KEY_MAX_LENGTH
 from productorg.people.models import Assessment, GrowthGoal, GrowthPlan, OneOnOne
 from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
 from productorg.people.models.one_on_ones import NOTE_MAX_LENGTH
@@ -103,6 +104,21 @@ class Conflict(Error):
 
 
 # Responses every operation may give besides its success.
+# Every create takes one: a repeat with the same key (a retry after a timeout) answers what the
+# first call answered, and creates nothing.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=IDEMPOTENCY_KEY_MAX_LENGTH,
+        description=(
+            "Any string of up to 255 characters, yours alone: a repeat of the call with the same "
+            "key answers what the first answered (status and body) and creates nothing."
+        ),
+    ),
+]
+
 READ_ERRORS: dict[int, Any] = {401: Error, 404: Error, 422: Error}
 WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: Error, 403: Error}
 

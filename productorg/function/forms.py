@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from productorg import once
 from productorg.function.models import (
     FunctionDocumentVersion,
     Improvement,
@@ -34,7 +35,7 @@ def _owner_field(label: str) -> forms.ModelChoiceField:
     )
 
 
-class DocumentForm(ServiceErrors, forms.Form):
+class DocumentForm(ServiceErrors, once.OnceForm):
     """The text of a new version, and the number of the version the editor started from."""
 
     body = forms.CharField(
@@ -59,7 +60,7 @@ class DiffForm(forms.Form):
         return data
 
 
-class ProcessForm(ServiceErrors, forms.ModelForm):
+class ProcessForm(ServiceErrors, once.OnceModelForm):
     # Typed without a scheme, an address means https; the model refuses other schemes.
     link = forms.URLField(
         label="Link",
@@ -80,12 +81,16 @@ class ProcessForm(ServiceErrors, forms.ModelForm):
         }
         help_texts = {"last_reviewed": "A review older than 180 days is flagged in the catalog."}
 
+    def validate_unique(self) -> None:
+        # A taken name is the service's to refuse: a repeated submit finds its own process's.
+        return
+
     def values(self) -> dict:
         """The cleaned fields as the process services take them."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ImprovementForm(ServiceErrors, forms.ModelForm):
+class ImprovementForm(ServiceErrors, once.OnceModelForm):
     # Longer than a quarter, so that any typing mistake gets the quarter's own message.
     quarter = forms.CharField(
         label="Quarter",

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 
+from productorg.once import form_token_field
 from productorg.people.models import Person
 from productorg.strategy.periods import validate_quarter
 
@@ -42,6 +43,8 @@ class FunctionDocumentVersion(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["kind", "-number"]
@@ -97,6 +100,8 @@ class Process(models.Model):
     )
     notes = models.TextField(max_length=10_000, blank=True, help_text="Markdown.")
     updated_at = models.DateTimeField(auto_now=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["name"]
@@ -160,6 +165,8 @@ class Improvement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["quarter", "title", "pk"]

@@ -10,12 +10,14 @@ a document save based on a version someone else has replaced raises `StaleDocume
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.function.models import FunctionDocumentVersion, Improvement, Process
 from productorg.people.models import Person
@@ -82,7 +84,12 @@ def _checked(instance: models.Model) -> None:
 
 
 def document_save(
-    *, user: User, kind: str, body: str, based_on: int
+    *,
+    user: User,
+    kind: str,
+    body: str,
+    based_on: int,
+    form_token: uuid.UUID | str | None = None,
 ) -> tuple[FunctionDocumentVersion, bool]:
     """Save `body` as the next version of the charter or vision, if it changed; gives the
     current version and whether this save made it.
@@ -90,9 +97,13 @@ def document_save(
     `based_on` is the number of the version the editor started from (0: none yet). A save
     whose text differs from the current version and that was not based on it is refused with
     StaleDocument; two saves racing for the same next number meet the unique constraint,
-    and the loser is refused the same way.
+    and the loser is refused the same way. The same form token twice gives back the version the
+    first made, as made by this save.
     """
     _require_leader(user)
+    earlier = once.created_before(FunctionDocumentVersion, user_id=user.pk, token=form_token)
+    if earlier is not None:
+        return earlier, True
     body = body.strip()
     if not body:
         raise FunctionError("Write the text, or leave the page without saving.", field="body")
@@ -107,7 +118,11 @@ def document_save(
             )
         raise StaleDocument(current, me=permissions.person_of(user))
     version = FunctionDocumentVersion(
-        kind=kind, number=current_number + 1, body=body, author=permissions.person_of(user)
+        kind=kind,
+        number=current_number + 1,
+        body=body,
+        author=permissions.person_of(user),
+        form_token=once.scoped_token(user_id=user.pk, token=form_token),
     )
     _checked(version)
     try:
@@ -134,12 +149,15 @@ def process_create(
     last_reviewed: datetime.date | None = None,
     health: str = Process.Health.HEALTHY,
     notes: str = "",
+    form_token: uuid.UUID | str | None = None,
 ) -> Process:
-    """Add a process to the catalog."""
+    """Add a process to the catalog; the same form token twice gives back the first."""
     _require_leader(user)
-    process = Process()
+    earlier = once.created_before(Process, user_id=user.pk, token=form_token)
+    if earlier is not None:
+        return earlier
     return _process_save(
-        process,
+        Process(form_token=once.scoped_token(user_id=user.pk, token=form_token)),
         name=name,
         purpose=purpose,
         owner=owner,
@@ -214,11 +232,16 @@ def improvement_create(
     owner: Person | None = None,
     description: str = "",
     process: Process | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> Improvement:
-    """Add an item to the function's improvement backlog (on its roadmap if it has a quarter)."""
+    """Add an item to the function's improvement backlog (on its roadmap if it has a quarter);
+    the same form token twice gives back the first."""
     _require_leader(user)
+    earlier = once.created_before(Improvement, user_id=user.pk, token=form_token)
+    if earlier is not None:
+        return earlier
     return _improvement_save(
-        Improvement(),
+        Improvement(form_token=once.scoped_token(user_id=user.pk, token=form_token)),
         title=title,
         kind=kind,
         status=status,

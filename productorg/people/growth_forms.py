@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import QuerySet
 
+from productorg import once
 from productorg.people.models import (
     Assessment,
     Competency,
@@ -116,7 +117,7 @@ class AssessmentForm(forms.Form):
         }
 
 
-class GrowthPlanCreateForm(forms.Form):
+class GrowthPlanCreateForm(once.OnceForm):
     target_level = forms.ModelChoiceField(queryset=Level.objects.all(), empty_label=None)
     summary = forms.CharField(
         required=False,
@@ -136,6 +137,8 @@ class GrowthPlanForm(GrowthPlanCreateForm, VersionForm):
     # The plan as the page showed it (services.growth_plan_fingerprint, as JSON), so a save on
     # an older version merges with changes to the fields the user left alone.
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A change, not a create: no one-time token.
+    form_token = None
 
     field_order = ["version", "target_level", "status", "summary"]
 
@@ -157,7 +160,7 @@ class GrowthPlanForm(GrowthPlanCreateForm, VersionForm):
         return {str(name): str(value) for name, value in seen.items()}
 
 
-class GrowthGoalForm(VersionForm):
+class GrowthGoalForm(once.OnceForm, VersionForm):
     title = forms.CharField(max_length=200)
     competency = forms.ModelChoiceField(
         queryset=Competency.objects.all(), required=False, empty_label="No competency"
@@ -181,7 +184,7 @@ class GrowthGoalDeleteForm(VersionForm):
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class GrowthActionForm(VersionForm):
+class GrowthActionForm(once.OnceForm, VersionForm):
     title = forms.CharField(max_length=200)
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -190,7 +193,7 @@ class GrowthActionDoneForm(VersionForm):
     done = forms.BooleanField(required=False)
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(once.OnceForm):
     recipient = forms.ModelChoiceField(queryset=Person.objects.none(), label="To")
     kind = forms.ChoiceField(choices=Feedback.Kind.choices, widget=forms.RadioSelect)
     competency = forms.ModelChoiceField(

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from productorg import once
 from productorg.people.models import ActionItem, AgendaItem, OneOnOne, Person
 from productorg.people.models.one_on_ones import NOTE_MAX_LENGTH
 
@@ -14,7 +15,7 @@ from productorg.people.models.one_on_ones import NOTE_MAX_LENGTH
 SCHEDULE_HORIZON_DAYS = 366
 
 
-class OneOnOneStartForm(forms.Form):
+class OneOnOneStartForm(once.OnceForm):
     """Start a series with one of my direct reports who has none with me yet."""
 
     # A number, not a choice: clean_report says what is wrong in words of its own.
@@ -63,7 +64,7 @@ class MeetingHeldForm(forms.Form):
     held = forms.BooleanField(required=False)
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(once.OnceForm):
     text = forms.CharField(
         max_length=AgendaItem._meta.get_field("text").max_length,
         strip=True,
@@ -75,7 +76,7 @@ class AgendaItemForm(forms.Form):
     )
 
 
-class SharedNoteForm(forms.Form):
+class SharedNoteForm(once.OnceForm):
     text = forms.CharField(
         max_length=NOTE_MAX_LENGTH,
         strip=True,
@@ -95,7 +96,7 @@ class PrivateNoteForm(forms.Form):
     )
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(once.OnceForm):
     text = forms.CharField(
         max_length=ActionItem._meta.get_field("text").max_length,
         strip=True,

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from productorg import once
 from productorg.people.models import Team
 from productorg.planning.models import MAX_HORIZON_QUARTERS, Scenario
 from productorg.strategy.models import WorkCategory
@@ -52,7 +52,7 @@ def _percent_field(label: str, **kwargs) -> forms.DecimalField:
     )
 
 
-class ScenarioForm(ServiceErrors, forms.ModelForm):
+class ScenarioForm(ServiceErrors, once.OnceModelForm):
     """A scenario's settings; the discount is typed as a percentage per quarter."""
 
     service_fields = {"discount_rate": "discount_percent"}
@@ -85,6 +85,10 @@ class ScenarioForm(ServiceErrors, forms.ModelForm):
         else:
             self.fields["first_quarter"].initial = next_quarter()
 
+    def validate_unique(self) -> None:
+        # A taken name is the service's to refuse: a repeated submit finds its own scenario's.
+        return
+
     def clean_first_quarter(self) -> str:
         quarter = self.cleaned_data["first_quarter"].strip()
         validate_quarter(quarter)
@@ -103,14 +107,13 @@ class ScenarioForm(ServiceErrors, forms.ModelForm):
         }
 
 
-class CopyForm(ServiceErrors, forms.Form):
+class CopyForm(ServiceErrors, once.OnceForm):
+    # A taken name is the service's to refuse: a repeated submit finds its own copy's name.
     name = forms.CharField(label="Name of the copy", max_length=120)
 
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if Scenario.objects.filter(name=name).exists():
-            raise ValidationError(f"A scenario is already called {name!r}.")
-        return name
+
+class PlanStartForm(once.OnceForm):
+    """The Plan button: a double click queues one run."""
 
 
 @dataclass(frozen=True)

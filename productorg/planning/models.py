@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from productorg.once import form_token_field
 from productorg.people.models import Team
 from productorg.strategy.models import Initiative, WorkCategory
 from productorg.strategy.periods import validate_quarter
@@ -45,6 +46,8 @@ class Scenario(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["name"]
@@ -173,6 +176,8 @@ class PlanRun(models.Model):
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

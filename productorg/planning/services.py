@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import threading
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -22,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.people.models import Team
 from productorg.planning import selectors
@@ -118,18 +120,22 @@ def scenario_create(
     time_limit_s: int,
     created_by: User | None,
     description: str = "",
+    form_token: uuid.UUID | str | None = None,
 ) -> Scenario:
-    """A new scenario; its mix bounds start from the org's work-category targets, if any."""
-    scenario = Scenario(
-        name=name.strip(),
-        description=description,
-        first_quarter=first_quarter,
-        quarters=quarters,
-        discount_rate=Decimal(str(discount_rate)),
-        time_limit_s=time_limit_s,
-        created_by=created_by,
-    )
-    with transaction.atomic():
+    """A new scenario; its mix bounds start from the org's work-category targets, if any. The
+    same form token twice gives back the scenario the first made."""
+
+    def create(stored_token: uuid.UUID | None) -> Scenario:
+        scenario = Scenario(
+            name=name.strip(),
+            description=description,
+            first_quarter=first_quarter,
+            quarters=quarters,
+            discount_rate=Decimal(str(discount_rate)),
+            time_limit_s=time_limit_s,
+            created_by=created_by,
+            form_token=stored_token,
+        )
         _scenario_save(scenario)
         ScenarioMixBound.objects.bulk_create(
             ScenarioMixBound(scenario=scenario, category=category, min_share=low, max_share=high)
@@ -137,7 +143,11 @@ def scenario_create(
                 first_quarter=first_quarter
             ).items()
         )
-    return scenario
+        return scenario
+
+    return once.create_once(
+        Scenario, user_id=created_by and created_by.pk, token=form_token, create=create
+    )
 
 
 def mix_bounds_from_targets(*, first_quarter: str) -> dict[str, tuple[Decimal, Decimal]]:
@@ -195,8 +205,28 @@ def scenario_update(
 
 
 @transaction.atomic
-def scenario_copy(*, scenario: Scenario, name: str, created_by: User | None) -> Scenario:
-    """A new scenario with the same settings, capacities, mix bounds and must/never lists."""
+def scenario_copy(
+    *,
+    scenario: Scenario,
+    name: str,
+    created_by: User | None,
+    form_token: uuid.UUID | str | None = None,
+) -> Scenario:
+    """A new scenario with the same settings, capacities, mix bounds and must/never lists. The
+    same form token twice gives back the copy the first made."""
+    return once.create_once(
+        Scenario,
+        user_id=created_by and created_by.pk,
+        token=form_token,
+        create=lambda stored_token: _scenario_copy(
+            scenario=scenario, name=name, created_by=created_by, form_token=stored_token
+        ),
+    )
+
+
+def _scenario_copy(
+    *, scenario: Scenario, name: str, created_by: User | None, form_token: uuid.UUID | None
+) -> Scenario:
     copy = Scenario(
         name=name.strip(),
         description=scenario.description,
@@ -206,6 +236,7 @@ def scenario_copy(*, scenario: Scenario, name: str, created_by: User | None) -> 
         time_limit_s=scenario.time_limit_s,
         copied_from=scenario,
         created_by=created_by,
+        form_token=form_token,
     )
     _scenario_save(copy)
     ScenarioCapacity.objects.bulk_create(
@@ -342,8 +373,11 @@ def _problem_check(problem: Problem) -> None:
     )
 
 
-def plan_run_create(*, scenario: Scenario, requested_by: User | None) -> PlanRun:
-    """A queued run holding the scenario's problem as of now; refused while one is under way."""
+def plan_run_create(
+    *, scenario: Scenario, requested_by: User | None, form_token: uuid.UUID | None = None
+) -> PlanRun:
+    """A queued run holding the scenario's problem as of now; refused while one is under way.
+    `form_token` is stored as given (see plan_run_start)."""
     with transaction.atomic():
         # Locking the scenario row makes two simultaneous starts take turns.
         Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
@@ -354,19 +388,32 @@ def plan_run_create(*, scenario: Scenario, requested_by: User | None) -> PlanRun
         built = selectors.scenario_problem(scenario=scenario)
         _problem_check(built.problem)
         return PlanRun.objects.create(
-            scenario=scenario, requested_by=requested_by, problem=_stored_problem(built)
+            scenario=scenario,
+            requested_by=requested_by,
+            problem=_stored_problem(built),
+            form_token=form_token,
         )
 
 
-def plan_run_start(*, scenario: Scenario, requested_by: User | None) -> PlanRun:
-    """Queue a plan of the scenario for the worker; refused (PlanRunActive) while one runs."""
+def plan_run_start(
+    *,
+    scenario: Scenario,
+    requested_by: User | None,
+    form_token: uuid.UUID | str | None = None,
+) -> PlanRun:
+    """Queue a plan of the scenario for the worker; refused (PlanRunActive) while one runs.
+    The same form token twice gives back the run the first queued, not that refusal."""
     from productorg.planning.tasks import plan_run_execute_task
 
-    with transaction.atomic():
-        run = plan_run_create(scenario=scenario, requested_by=requested_by)
+    def create(stored_token: uuid.UUID | None) -> PlanRun:
+        run = plan_run_create(scenario=scenario, requested_by=requested_by, form_token=stored_token)
         # Enqueued after commit, so the worker never looks for a row it cannot see yet.
         transaction.on_commit(lambda: plan_run_execute_task.enqueue(run.pk))
-    return run
+        return run
+
+    return once.create_once(
+        PlanRun, user_id=requested_by and requested_by.pk, token=form_token, create=create
+    )
 
 
 class _ProgressRecorder:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from productorg import once
 from productorg.reports.models import LeadershipReport, ScopeKind
 from productorg.reports.selectors import (
     ReportError,
@@ -17,7 +18,7 @@ from productorg.reports.selectors import (
 from productorg.strategy.models import Initiative
 
 
-class ReportForm(forms.Form):
+class ReportForm(once.OnceForm):
     period = forms.CharField(
         max_length=7,
         required=False,

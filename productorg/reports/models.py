@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from productorg.once import form_token_field
 from productorg.strategy.periods import validate_period
 
 
@@ -39,6 +40,8 @@ class LeadershipReport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField()
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

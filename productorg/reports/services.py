@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from productorg import once
 from productorg.reports import selectors
 from productorg.reports.models import LeadershipReport
 from productorg.reports.selectors import ReportError, ReportScope
@@ -34,10 +36,16 @@ def leadership_report_create(
     today: datetime.date | None = None,
     created_at: datetime.datetime | None = None,
     snapshot: dict | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> LeadershipReport:
-    """Gather the report's data (or take the given snapshot) and save it as a dated report.
+    """Gather the report's data (or take the given snapshot) and save it as a dated report;
+    the same form token twice gives back the report the first saved.
 
     ReportError when the period is not one, or nothing in the portfolio is in scope."""
+    user_id = created_by.pk if created_by else None
+    earlier = once.created_before(LeadershipReport, user_id=user_id, token=form_token)
+    if earlier is not None:
+        return earlier
     scope = scope or ReportScope()
     if snapshot is None:
         snapshot = selectors.leadership_report_data(period=period, scope=scope, today=today)
@@ -57,5 +65,6 @@ def leadership_report_create(
         as_of=datetime.date.fromisoformat(snapshot["as_of"]),
         snapshot=snapshot,
         created_by=created_by,
+        form_token=once.scoped_token(user_id=user_id, token=form_token),
         created_at=created_at,
     )

@@ -4,13 +4,13 @@ the comparison of two reports. Every signed-in role reads; leaders make reports.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path
 
 from productorg.accounts import permissions
-from productorg.pages import as_download, file_stem
+from productorg.pages import as_download, file_stem, form_status
+from productorg.paging import page_of
 from productorg.reports import selectors, services
 from productorg.reports.document import changes_context, document_context
 from productorg.reports.forms import CompareForm, ReportForm
@@ -47,6 +47,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     period=form.cleaned_data["period"],
                     scope=form.report_scope(),
                     created_by=request.user,
+                    form_token=form.cleaned_data["form_token"],
                 )
             except selectors.ReportError as error:
                 form.add_report_error(error)
@@ -54,10 +55,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Leadership report {report.period} saved.")
                 return redirect("reports:report-detail", report.pk)
     reports = selectors.reports_visible_to(user=request.user)
-    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "reports/report_list.html", {"page": page, "form": form, "can_write": can_write}
-    )
+    page = page_of(reports, REPORTS_PER_PAGE, request.GET.get("page"))
+    context = {"page": page, "form": form, "can_write": can_write}
+    return render(request, "reports/report_list.html", context, status=form_status(request, form))
 
 
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:

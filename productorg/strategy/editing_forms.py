@@ -25,6 +25,7 @@ from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.people.models import Person, Team
 from productorg.strategy.models import Initiative, Milestone, Objective, Risk, WorkCategory
@@ -90,7 +91,7 @@ def _hidden_fields() -> dict[str, forms.Field]:
         # The version the form was loaded with (optimistic locking).
         "version": forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput),
         # A new-object form's one-time token: a double-clicked submit creates one object.
-        "form_token": forms.UUIDField(required=False, widget=forms.HiddenInput),
+        "form_token": once.form_token_formfield(),
         # Fingerprints of the values as loaded, so a conflict tells which fields they changed.
         "loaded": forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput),
     }
@@ -324,11 +325,7 @@ class InitiativeEditor:
 
     def _bind(self, data: QueryDict | None) -> None:
         initiative = self.initiative
-        initial: dict = {
-            "form_token": uuid.uuid4(),
-            "category": WorkCategory.FEATURE,
-            **self.new_defaults,
-        }
+        initial: dict = {"category": WorkCategory.FEATURE, **self.new_defaults}
         effort_rows: list[dict] = []
         if initiative is not None:
             initial = {
@@ -614,7 +611,7 @@ class ObjectiveEditor:
 
     def _bind(self, data: QueryDict | None) -> None:
         objective = self.objective
-        initial: dict = {"form_token": uuid.uuid4()}
+        initial: dict = {}
         key_results: list[dict] = []
         if objective is not None:
             initial = {
@@ -717,14 +714,14 @@ class ObjectiveEditor:
 # Milestones, risks and dependencies on the initiative pages.
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(once.OnceForm):
     title = forms.CharField(
         label="Milestone", max_length=Milestone._meta.get_field("title").max_length
     )
     due = forms.DateField(label="Due", widget=_date_input())
 
 
-class RiskForm(forms.Form):
+class RiskForm(once.OnceForm):
     description = forms.CharField(
         label="Risk", max_length=Risk._meta.get_field("description").max_length
     )
@@ -756,7 +753,7 @@ class LongSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
-class DependencyForm(forms.Form):
+class DependencyForm(once.OnceForm):
     depends_on = forms.ModelChoiceField(
         label="Depends on",
         queryset=Initiative.objects.none(),

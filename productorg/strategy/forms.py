@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from productorg import once
 from productorg.people.models import Person, Team
 from productorg.strategy.models import CATEGORY_FILTER_CHOICES, ImportSource, Initiative, Objective
 
@@ -60,7 +61,7 @@ class InitiativeFilterForm(forms.Form):
         return [self.fields[name].label or name.capitalize() for name in self.errors]
 
 
-class VisionForm(forms.Form):
+class VisionForm(once.OnceForm):
     text = forms.CharField(
         label="Product vision",
         max_length=20_000,
@@ -79,7 +80,7 @@ class KeyResultRecordForm(forms.Form):
     current = forms.DecimalField(label="Current value", max_digits=14, decimal_places=2)
 
 
-class StatusUpdateForm(forms.Form):
+class StatusUpdateForm(once.OnceForm):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     health = forms.ChoiceField(choices=Initiative.Health.choices)
     progress = forms.IntegerField(min_value=0, max_value=100, label="Progress (% done)")
@@ -90,5 +91,3 @@ class StatusUpdateForm(forms.Form):
     decisions_needed = forms.CharField(
         max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    # A one-time token: a double-clicked submit posts one update.
-    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)

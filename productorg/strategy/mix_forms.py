@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from productorg import once
 from productorg.strategy.models import BalanceDimension, DimensionValue
 from productorg.strategy.periods import PERIOD_PATTERN
 from productorg.strategy.services.mix import mix_shares_check
@@ -118,7 +119,7 @@ def running_sum(data) -> Decimal | None:
     return total
 
 
-class DimensionForm(forms.Form):
+class DimensionForm(once.OnceForm):
     """A leader's own dimension: its name, description and values. A built-in dimension
     shows its description only."""
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from productorg.once import form_token_field
 from productorg.people.models import Person, Team
 from productorg.strategy.periods import quarter_span, validate_period, validate_quarter
 
@@ -64,7 +65,7 @@ class Objective(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(null=True, blank=True)
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["period", "title"]
@@ -216,7 +217,7 @@ class Initiative(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # A form's one-time token, so a double-clicked submit creates one initiative.
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = form_token_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -311,6 +312,8 @@ class Milestone(models.Model):
     title = models.CharField(max_length=200)
     due = models.DateField()
     done = models.BooleanField(default=False)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["due", "pk"]
@@ -341,6 +344,8 @@ class Risk(models.Model):
     mitigation = models.TextField(blank=True, max_length=4000)
     closed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["closed", "-pk"]
@@ -362,6 +367,8 @@ class Vision(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -380,6 +387,8 @@ class KeyResult(models.Model):
     target = models.DecimalField(max_digits=14, decimal_places=2)
     current = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["objective", "pk"]
@@ -443,6 +452,8 @@ class Dependency(models.Model):
         Initiative, on_delete=models.CASCADE, related_name="dependencies"
     )
     depends_on = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="dependents")
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         constraints = [
@@ -508,7 +519,7 @@ class StatusUpdate(models.Model):
     summary = models.TextField(max_length=4000)
     risks = models.TextField(blank=True, max_length=4000)
     decisions_needed = models.TextField(blank=True, max_length=4000)
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = form_token_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -544,6 +555,8 @@ class BalanceDimension(models.Model):
         max_length=16, choices=Field.choices, blank=True, unique=True, null=True
     )
     order = models.PositiveSmallIntegerField(default=100)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["order", "name"]
@@ -677,6 +690,8 @@ class ScoringModel(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["name"]

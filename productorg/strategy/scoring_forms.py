@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import Truncator
 
+from productorg import once
 from productorg.people.models import Team
 from productorg.strategy import scoring
 from productorg.strategy.models import CATEGORY_FILTER_CHOICES
@@ -93,3 +94,7 @@ class ScoringModelForm(forms.Form):
         formula = self.cleaned_data["formula"].strip()
         scoring.formula_validate(formula)
         return formula
+
+
+class ScoringModelNewForm(once.OnceForm, ScoringModelForm):
+    """A new scoring model: a double-clicked save makes one."""

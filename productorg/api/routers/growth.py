@@ -35,6 +35,7 @@ from productorg.api.schemas import (
     GrowthPlanOut,
     GrowthPlanPatch,
     Id,
+    IdempotencyKey,
 )
 from productorg.people.models import Assessment, Competency, GrowthGoal, Level, Person
 from productorg.people.selectors import growth as selectors
@@ -97,9 +98,12 @@ def _growth_person(user: User, person_id: int) -> Person:
 
 
 @router.post("/assessments", response={201: AssessmentOut, **WRITE_ERRORS})
-def assessment_start(request: HttpRequest, payload: AssessmentIn) -> Any:
+def assessment_start(
+    request: HttpRequest, payload: AssessmentIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Start an assessment, or get back the open draft of the same one. A peer assessment is
     the peer's draft: its content is theirs until they submit it."""
+    # The open draft is the answer to a repeat, whatever its key.
     user = acting_user(request)
     person = _growth_person(user, payload.person_id)
     peer = None
@@ -208,7 +212,9 @@ def _level(code: str) -> Level:
 
 
 @router.post("/growth-plans", response={201: GrowthPlanDetailOut, **WRITE_ERRORS})
-def growth_plan_create(request: HttpRequest, payload: GrowthPlanIn) -> Any:
+def growth_plan_create(
+    request: HttpRequest, payload: GrowthPlanIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Start a person's growth plan (the person or their direct manager)."""
     user = acting_user(request)
     plan = services.growth_plan_create(
@@ -216,6 +222,7 @@ def growth_plan_create(request: HttpRequest, payload: GrowthPlanIn) -> Any:
         person=_growth_person(user, payload.person_id),
         target_level=_level(payload.target_level),
         summary=payload.summary,
+        form_token=idempotency_key,
     )
     return Status(201, _plan_detail(request, plan.pk))
 
@@ -258,7 +265,9 @@ def _competency(competency_id: int | None) -> Competency | None:
     "/growth-plans/{plan_id}/goals",
     response={201: GrowthPlanDetailOut, 409: Conflict, **WRITE_ERRORS},
 )
-def growth_goal_add(request: HttpRequest, plan_id: Id, payload: GrowthGoalIn) -> Any:
+def growth_goal_add(
+    request: HttpRequest, plan_id: Id, payload: GrowthGoalIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Add a goal at the end of the plan; the answer is the plan with it."""
     plan = _plan_view(request, plan_id).plan
     services.growth_goal_add(
@@ -268,6 +277,7 @@ def growth_goal_add(request: HttpRequest, plan_id: Id, payload: GrowthGoalIn) ->
         title=payload.title,
         competency=_competency(payload.competency_id),
         description=payload.description,
+        form_token=idempotency_key,
     )
     return Status(201, _plan_detail(request, plan_id))
 
@@ -296,7 +306,12 @@ def growth_goal_update(request: HttpRequest, goal_id: Id, payload: GrowthGoalPat
     "/growth-goals/{goal_id}/actions",
     response={201: GrowthPlanDetailOut, 409: Conflict, **WRITE_ERRORS},
 )
-def growth_action_add(request: HttpRequest, goal_id: Id, payload: GrowthActionIn) -> Any:
+def growth_action_add(
+    request: HttpRequest,
+    goal_id: Id,
+    payload: GrowthActionIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Add an action to a goal; the answer is its plan."""
     goal = _goal_or_404(request, goal_id)
     services.growth_action_add(
@@ -305,6 +320,7 @@ def growth_action_add(request: HttpRequest, goal_id: Id, payload: GrowthActionIn
         version=payload.version,
         title=payload.title,
         due_date=payload.due_date,
+        form_token=idempotency_key,
     )
     return Status(201, _plan_detail(request, goal.plan_id))
 

@@ -25,6 +25,7 @@ from productorg.api.schemas import (
     AgendaItemIn,
     AgendaItemOut,
     Id,
+    IdempotencyKey,
     MeetingIn,
     MeetingOut,
     MeetingPatch,
@@ -106,7 +107,9 @@ def one_on_one_get(request: HttpRequest, one_on_one_id: Id) -> Any:
 
 
 @router.post("/one-on-ones", response={201: OneOnOneOut, **WRITE_ERRORS})
-def one_on_one_start(request: HttpRequest, payload: OneOnOneIn) -> Any:
+def one_on_one_start(
+    request: HttpRequest, payload: OneOnOneIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Start a 1:1 series with one of your current direct reports."""
     user = acting_user(request)
     # Only people the user may see can be their report; anyone else is refused alike.
@@ -117,7 +120,9 @@ def one_on_one_start(request: HttpRequest, payload: OneOnOneIn) -> Any:
             "series with them.",
             field="report_id",
         )
-    one_on_one = services.one_on_one_start(user=user, report=report, cadence=payload.cadence)
+    one_on_one = services.one_on_one_start(
+        user=user, report=report, cadence=payload.cadence, form_token=idempotency_key
+    )
     return Status(201, _summary(_detail_or_404(request, one_on_one.pk).summary))
 
 
@@ -134,8 +139,14 @@ def one_on_one_update(request: HttpRequest, one_on_one_id: Id, payload: OneOnOne
 @router.post(
     "/one-on-ones/{one_on_one_id}/meetings", response={201: MeetingSummaryOut, **WRITE_ERRORS}
 )
-def meeting_schedule(request: HttpRequest, one_on_one_id: Id, payload: MeetingIn) -> Any:
+def meeting_schedule(
+    request: HttpRequest,
+    one_on_one_id: Id,
+    payload: MeetingIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """The pair's meeting on a date, made if new (with the last meeting's recurring topics)."""
+    # The pair has one meeting a date: a repeat answers that meeting, whatever its key.
     detail = _detail_or_404(request, one_on_one_id)
     meeting = services.meeting_schedule(
         user=acting_user(request), one_on_one=detail.one_on_one, date=payload.date
@@ -192,7 +203,12 @@ def meeting_update(request: HttpRequest, meeting_id: Id, payload: MeetingPatch) 
 
 
 @router.post("/meetings/{meeting_id}/agenda-items", response={201: AgendaItemOut, **WRITE_ERRORS})
-def agenda_item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn) -> Any:
+def agenda_item_add(
+    request: HttpRequest,
+    meeting_id: Id,
+    payload: AgendaItemIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Put a topic on the meeting's shared agenda."""
     detail = _meeting_or_404(request, meeting_id)
     item = services.agenda_item_add(
@@ -200,22 +216,36 @@ def agenda_item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn)
         meeting=detail.meeting,
         text=payload.text,
         recurring=payload.recurring,
+        form_token=idempotency_key,
     )
     return Status(201, item)
 
 
 @router.post("/meetings/{meeting_id}/shared-notes", response={201: SharedNoteOut, **WRITE_ERRORS})
-def shared_note_add(request: HttpRequest, meeting_id: Id, payload: SharedNoteIn) -> Any:
+def shared_note_add(
+    request: HttpRequest,
+    meeting_id: Id,
+    payload: SharedNoteIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Add shared notes (Markdown) to the meeting; both of you read them."""
     detail = _meeting_or_404(request, meeting_id)
     note = services.shared_note_add(
-        user=acting_user(request), meeting=detail.meeting, text=payload.text
+        user=acting_user(request),
+        meeting=detail.meeting,
+        text=payload.text,
+        form_token=idempotency_key,
     )
     return Status(201, note)
 
 
 @router.post("/meetings/{meeting_id}/action-items", response={201: ActionItemOut, **WRITE_ERRORS})
-def action_item_add(request: HttpRequest, meeting_id: Id, payload: ActionItemIn) -> Any:
+def action_item_add(
+    request: HttpRequest,
+    meeting_id: Id,
+    payload: ActionItemIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Agree a to-do in the meeting, owned by one of the pair; it carries over until done."""
     detail = _meeting_or_404(request, meeting_id)
     owner = next((person for person in detail.participants if person.pk == payload.owner_id), None)
@@ -229,6 +259,7 @@ def action_item_add(request: HttpRequest, meeting_id: Id, payload: ActionItemIn)
         text=payload.text,
         owner=owner,
         due_date=payload.due_date,
+        form_token=idempotency_key,
     )
     return Status(201, item)
 

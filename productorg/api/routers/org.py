@@ -20,6 +20,7 @@ from productorg.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
     Id,
+    IdempotencyKey,
     PeopleFilters,
     PersonIn,
     PersonOut,
@@ -87,10 +88,14 @@ def _team_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/teams", response={201: TeamOut, **WRITE_ERRORS})
-def team_create(request: HttpRequest, payload: TeamIn) -> Any:
+def team_create(
+    request: HttpRequest, payload: TeamIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Add a team (admins)."""
     _org_admin(request, "teams")
-    team = services.team_create(**_team_values(payload.dict()))
+    team = services.team_create(
+        **_team_values(payload.dict()), user=acting_user(request), form_token=idempotency_key
+    )
     return Status(201, _team_or_404(request, team.pk))
 
 
@@ -130,7 +135,9 @@ def person_get(request: HttpRequest, person_id: Id) -> Any:
 
 
 @router.post("/people", response={201: PersonOut, **WRITE_ERRORS})
-def person_create(request: HttpRequest, payload: PersonIn) -> Any:
+def person_create(
+    request: HttpRequest, payload: PersonIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Add a person (admins); a login is linked to them on the admin site."""
     _org_admin(request, "people")
     level = Level.objects.filter(code=payload.level).first()
@@ -142,6 +149,8 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Any:
         level=level,
         manager=_person(payload.manager_id, "manager_id"),
         start_date=payload.start_date,
+        user=acting_user(request),
+        form_token=idempotency_key,
     )
     return Status(201, _person_or_404(request, person.pk))
 

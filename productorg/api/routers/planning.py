@@ -22,6 +22,7 @@ from productorg.api.schemas import (
     WRITE_ERRORS,
     Error,
     Id,
+    IdempotencyKey,
     PlanAppliedOut,
     PlanRunDetailOut,
     PlanRunOut,
@@ -79,10 +80,14 @@ def scenario_get(request: HttpRequest, scenario_id: Id) -> Any:
 
 
 @router.post("/scenarios", response={201: ScenarioOut, **WRITE_ERRORS})
-def scenario_create(request: HttpRequest, payload: ScenarioIn) -> Any:
+def scenario_create(
+    request: HttpRequest, payload: ScenarioIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """A new scenario; its mix bounds start from the org's work-category targets."""
     _planner(request)
-    scenario = services.scenario_create(created_by=acting_user(request), **payload.dict())
+    scenario = services.scenario_create(
+        created_by=acting_user(request), form_token=idempotency_key, **payload.dict()
+    )
     return Status(201, _scenario_out(scenario, None))
 
 
@@ -122,10 +127,14 @@ def plan_run_get(request: HttpRequest, scenario_id: Id, run_id: Id) -> Any:
     "/scenarios/{scenario_id}/runs",
     response={202: PlanRunStarted, 409: Error, **WRITE_ERRORS},
 )
-def plan_run_start(request: HttpRequest, scenario_id: Id) -> Any:
+def plan_run_start(
+    request: HttpRequest, scenario_id: Id, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Plan the scenario in the background; one run at a time per scenario (else 409)."""
     scenario = _scenario_or_404(request, scenario_id)
-    run = services.plan_run_start(scenario=scenario, requested_by=acting_user(request))
+    run = services.plan_run_start(
+        scenario=scenario, requested_by=acting_user(request), form_token=idempotency_key
+    )
     return Status(202, run)
 
 

@@ -23,6 +23,7 @@ from productorg.api.schemas import (
     WRITE_ERRORS,
     Conflict,
     Id,
+    IdempotencyKey,
     InitiativeFilters,
     InitiativeIn,
     InitiativeOut,
@@ -132,10 +133,14 @@ def _initiative_data(values: dict[str, Any]) -> editing.InitiativeData:
 
 
 @router.post("/initiatives", response={201: InitiativeOut, **WRITE_ERRORS})
-def initiative_create(request: HttpRequest, payload: InitiativeIn) -> Any:
+def initiative_create(
+    request: HttpRequest, payload: InitiativeIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Start an initiative (leaders for any team, a PM for their own team)."""
     initiative = editing.initiative_create(
-        user=acting_user(request), data=_initiative_data(payload.dict())
+        user=acting_user(request),
+        data=_initiative_data(payload.dict()),
+        form_token=idempotency_key,
     )
     return Status(201, _initiative_or_404(request, initiative.pk))
 
@@ -194,16 +199,22 @@ def status_update_list(request: HttpRequest, initiative_id: Id) -> Any:
     "/initiatives/{initiative_id}/status-updates",
     response={201: StatusUpdateOut, **WRITE_ERRORS},
 )
-def status_update_create(request: HttpRequest, initiative_id: Id, payload: StatusUpdateIn) -> Any:
+def status_update_create(
+    request: HttpRequest,
+    initiative_id: Id,
+    payload: StatusUpdateIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Post a status update; the initiative takes on its health."""
     user = acting_user(request)
     initiative = _initiative_or_404(request, initiative_id)
     if not permissions.can_change_initiative(user, initiative):
         raise editing.EditingNotAllowed("You may read this initiative but not post its status.")
     update = editing.status_update_post_once(
+        user=user,
         initiative=initiative,
         author=permissions.person_of(user),
-        form_token=None,
+        form_token=idempotency_key,
         **payload.dict(),
     )
     return Status(201, update)
@@ -286,10 +297,14 @@ def _objective_data(values: dict[str, Any]) -> editing.ObjectiveData:
 
 
 @router.post("/objectives", response={201: ObjectiveOut, **WRITE_ERRORS})
-def objective_create(request: HttpRequest, payload: ObjectiveIn) -> Any:
+def objective_create(
+    request: HttpRequest, payload: ObjectiveIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Add an objective with its key results (leaders)."""
     objective = editing.objective_create(
-        user=acting_user(request), data=_objective_data(payload.dict())
+        user=acting_user(request),
+        data=_objective_data(payload.dict()),
+        form_token=idempotency_key,
     )
     return Status(201, _objective_or_404(request, objective.pk))
 
@@ -359,13 +374,23 @@ def _key_results_save(
     "/objectives/{objective_id}/key-results",
     response={201: KeyResultOut, **VERSIONED_WRITE_ERRORS},
 )
-def key_result_create(request: HttpRequest, objective_id: Id, payload: KeyResultNew) -> Any:
+def key_result_create(
+    request: HttpRequest,
+    objective_id: Id,
+    payload: KeyResultNew,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Add a key result to the objective (leaders)."""
     objective = _objective_or_404(request, objective_id)
-    rows = _objective_values(objective)["key_results"]
-    _key_results_save(request, objective, [*rows, payload.dict()])
-    kept = [row["id"] for row in rows]
-    return Status(201, objective.key_results.exclude(pk__in=kept).order_by("-pk").first())
+    values = _objective_values(objective)
+    values["key_results"] = [*values["key_results"], payload.dict()]
+    key_result = editing.key_result_add(
+        user=acting_user(request),
+        objective=objective,
+        data=_objective_data(values),
+        form_token=idempotency_key,
+    )
+    return Status(201, KeyResult.objects.get(pk=key_result.pk))
 
 
 def _key_result_or_404(request: HttpRequest, key_result_id: int) -> KeyResult:

@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts.models import User
 from productorg.function.surveys.models import (
     COMMENT_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     RATING_MAX,
     RATING_MIN,
+    Invitation,
     Question,
     Survey,
 )
@@ -36,7 +38,7 @@ class ServiceErrors:
         self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
-class SurveyForm(ServiceErrors, forms.ModelForm):
+class SurveyForm(ServiceErrors, once.OnceModelForm):
     class Meta:
         model = Survey
         fields = ["title", "anonymous", "closes_on"]
@@ -51,7 +53,7 @@ class SurveyForm(ServiceErrors, forms.ModelForm):
             )
 
 
-class QuestionAddForm(ServiceErrors, forms.Form):
+class QuestionAddForm(ServiceErrors, once.OnceForm):
     text = forms.CharField(label="Question", max_length=QUESTION_MAX_LENGTH)
     kind = forms.ChoiceField(label="Kind", choices=Question.Kind.choices)
 
@@ -59,6 +61,9 @@ class QuestionAddForm(ServiceErrors, forms.Form):
 class QuestionEditForm(ServiceErrors, forms.Form):
     text = forms.CharField(label="Question", max_length=QUESTION_MAX_LENGTH)
     position = forms.IntegerField(label="Order", min_value=0, max_value=999)
+
+
+INVITEE_NAME_MAX_LENGTH = Invitation._meta.get_field("name").max_length
 
 
 class InviteForm(forms.Form):
@@ -114,7 +119,13 @@ class InviteForm(forms.Form):
                     "“Name <email>”."
                 ) from None
             name = (match.group("name") or "").strip() or email.strip()
-            invitees.append(Invitee(name=name[:200], email=email.strip()))
+            if len(name) > INVITEE_NAME_MAX_LENGTH:
+                # Said, not cut: the invitation would otherwise greet them by half a name.
+                raise ValidationError(
+                    f"Line {number}: the name is {len(name):,} characters long; at most "
+                    f"{INVITEE_NAME_MAX_LENGTH} fit."
+                )
+            invitees.append(Invitee(name=name, email=email.strip()))
         return invitees
 
     def clean(self) -> dict:
@@ -162,7 +173,7 @@ class ResponseForm(forms.Form):
                 self.fields[name] = forms.CharField(
                     label=question.text,
                     required=False,
-                    widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+                    widget=forms.Textarea(attrs={"rows": 4}),
                     strip=True,
                 )
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from productorg.once import form_token_field
 from productorg.people.models import Person, Team
 
 RATING_MIN = 1
@@ -45,6 +46,8 @@ class Survey(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -85,6 +88,8 @@ class Question(models.Model):
     text = models.CharField(max_length=QUESTION_MAX_LENGTH)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RATING)
     position = models.PositiveSmallIntegerField(default=0)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["position", "pk"]

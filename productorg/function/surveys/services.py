@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import logging
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from productorg import once
 from productorg.function.surveys.models import (
     Answer,
     Invitation,
@@ -102,20 +104,35 @@ def _end_of(day: datetime.date) -> datetime.datetime:
 
 
 def survey_create(
-    *, title: str, anonymous: bool, closes_on: datetime.date, created_by: User | None
+    *,
+    title: str,
+    anonymous: bool,
+    closes_on: datetime.date,
+    created_by: User | None,
+    form_token: uuid.UUID | str | None = None,
 ) -> Survey:
-    """A draft round with the standard questions."""
+    """A draft round with the standard questions; the same form token twice gives back the
+    round the first made."""
     if closes_on < timezone.localdate():
         raise SurveyError("The closing date is in the past.", field="closes_on")
-    with transaction.atomic():
+
+    def create(stored_token: uuid.UUID | None) -> Survey:
         survey = Survey.objects.create(
-            title=title.strip(), anonymous=anonymous, closes_on=closes_on, created_by=created_by
+            title=title.strip(),
+            anonymous=anonymous,
+            closes_on=closes_on,
+            created_by=created_by,
+            form_token=stored_token,
         )
         Question.objects.bulk_create(
             Question(survey=survey, dimension=dimension, kind=kind, text=text, position=index)
             for index, (dimension, kind, text) in enumerate(STANDARD_QUESTIONS, start=1)
         )
-    return survey
+        return survey
+
+    return once.create_once(
+        Survey, user_id=created_by and created_by.pk, token=form_token, create=create
+    )
 
 
 def _check_draft(survey: Survey) -> None:
@@ -126,11 +143,29 @@ def _check_draft(survey: Survey) -> None:
         )
 
 
-def question_add(*, survey: Survey, text: str, kind: str) -> Question:
-    """A question of the survey's own, after the others; while the survey is a draft."""
+def question_add(
+    *,
+    survey: Survey,
+    text: str,
+    kind: str,
+    user: User | None = None,
+    form_token: uuid.UUID | str | None = None,
+) -> Question:
+    """A question of the survey's own, after the others; while the survey is a draft. The same
+    form token twice gives back the question the first added."""
     _check_draft(survey)
-    last = survey.questions.aggregate(last=Max("position"))["last"] or 0
-    return Question.objects.create(survey=survey, text=text.strip(), kind=kind, position=last + 1)
+
+    def create(stored_token: uuid.UUID | None) -> Question:
+        last = survey.questions.aggregate(last=Max("position"))["last"] or 0
+        return Question.objects.create(
+            survey=survey,
+            text=text.strip(),
+            kind=kind,
+            position=last + 1,
+            form_token=stored_token,
+        )
+
+    return once.create_once(Question, user_id=user and user.pk, token=form_token, create=create)
 
 
 def question_update(*, question: Question, text: str, position: int) -> Question:

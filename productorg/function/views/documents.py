@@ -96,7 +96,11 @@ def document_edit(request: HttpRequest, kind: str) -> HttpResponse:
         except services.StaleDocument as stale:
             conflict = _conflict(stale, form.cleaned_data["body"])
             form = DocumentForm(
-                {"body": form.cleaned_data["body"], "based_on": stale.current.number}
+                {
+                    "body": form.cleaned_data["body"],
+                    "based_on": stale.current.number,
+                    "form_token": form.cleaned_data["form_token"],
+                }
             )
         except services.FunctionNotAllowed:
             raise Http404 from None

@@ -48,7 +48,11 @@ def improvement_new(request: HttpRequest) -> HttpResponse:
     form = ImprovementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            improvement = services.improvement_create(user=request.user, **form.values())
+            improvement = services.improvement_create(
+                user=request.user,
+                form_token=form.cleaned_data["form_token"],
+                **form.values(),
+            )
         except services.FunctionNotAllowed:
             raise Http404 from None
         except services.FunctionError as error:

@@ -56,7 +56,11 @@ def process_new(request: HttpRequest) -> HttpResponse:
     form = ProcessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            process = services.process_create(user=request.user, **form.values())
+            process = services.process_create(
+                user=request.user,
+                form_token=form.cleaned_data["form_token"],
+                **form.values(),
+            )
         except services.FunctionNotAllowed:
             raise Http404 from None
         except services.FunctionError as error:

@@ -162,7 +162,7 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(org, client,
     settings.IMPORT_MAX_UPLOAD_MB = 1
     client.force_login(org.gabe.user)
     response = upload(client, "jira", "a,b\r\n" + "x,y\r\n" * 300_000, **jira_fields())
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "up to 1 MB" in response.content.decode()
     assert not ImportRun.objects.exists()
 
@@ -192,7 +192,7 @@ def test_an_unreadable_file_fails_with_its_reason_and_writes_nothing(
 def test_an_empty_upload_is_refused_on_the_form(org, client):
     client.force_login(org.gabe.user)
     response = upload(client, "jira", b"", **jira_fields())
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "empty" in response.content.decode()
     assert not ImportRun.objects.exists()
 

@@ -20,7 +20,7 @@ from productorg.interchange.importers import mapped
 from productorg.interchange.importers.reading import ReadError
 from productorg.interchange.importers.report import Action, ImportReport
 from productorg.interchange.models import ImportRun, ImportTarget
-from productorg.pages import htmx_partial
+from productorg.pages import form_status, htmx_partial
 from productorg.strategy.models import WorkCategory
 
 RUN = "interchange/import_run.html"
@@ -60,7 +60,10 @@ def import_upload(request: HttpRequest, source: str) -> HttpResponse:
         if run.status == ImportRun.Status.COLUMNS:
             return redirect("interchange:import-columns", run.pk)
         return redirect("interchange:import-run", run.pk)
-    return render(request, "interchange/import_upload.html", {"choice": choice, "form": form})
+    context = {"choice": choice, "form": form}
+    return render(
+        request, "interchange/import_upload.html", context, status=form_status(request, form)
+    )
 
 
 def import_columns(request: HttpRequest, run_id: int) -> HttpResponse:
@@ -90,7 +93,9 @@ def import_columns(request: HttpRequest, run_id: int) -> HttpResponse:
         )
         return redirect("interchange:import-run", run.pk)
     context = {"run": run, "form": form, "presets": presets, "columns": columns}
-    return render(request, "interchange/import_columns.html", context)
+    return render(
+        request, "interchange/import_columns.html", context, status=form_status(request, form)
+    )
 
 
 def _columns_initial(request, run: ImportRun, columns: list[str], presets) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
+from productorg.once import form_token_field
 from productorg.people.models.framework import Competency
 from productorg.people.models.org import Level, Person
 
@@ -110,6 +111,8 @@ class GrowthPlan(models.Model):
     updated_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at"]
@@ -132,6 +135,8 @@ class GrowthGoal(models.Model):
     description = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     position = models.PositiveSmallIntegerField(default=0)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -146,6 +151,8 @@ class GrowthAction(models.Model):
     due_date = models.DateField(null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["done", "due_date", "pk"]
@@ -178,6 +185,8 @@ class Feedback(models.Model):
         max_length=16, choices=Visibility.choices, default=Visibility.RECIPIENT_AND_MANAGERS
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at"]

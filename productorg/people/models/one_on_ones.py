@@ -11,6 +11,7 @@ import datetime
 from django.db import models
 from django.db.models import F, Q
 
+from productorg.once import form_token_field
 from productorg.people.models.growth import GrowthGoal
 from productorg.people.models.org import Person
 
@@ -36,6 +37,8 @@ class OneOnOne(models.Model):
     cadence = models.CharField(max_length=16, choices=Cadence.choices, default=Cadence.BIWEEKLY)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["manager", "report"]
@@ -92,6 +95,8 @@ class AgendaItem(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -108,6 +113,8 @@ class SharedNote(models.Model):
     text = models.TextField(max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -146,6 +153,8 @@ class ActionItem(models.Model):
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["done", "due_date", "pk"]

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from productorg.once import form_token_field
+
 
 class Level(models.Model):
     """A rung of the career ladder; `rank` orders the ladder from Associate PM up to CPO."""
@@ -51,6 +53,8 @@ class Person(models.Model):
         null=True, blank=True, help_text="When the person reached their level (else start date)."
     )
     active = models.BooleanField(default=True)
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +122,8 @@ class Team(models.Model):
     capacity_per_quarter = models.DecimalField(
         "capacity (person-weeks per quarter)", max_digits=7, decimal_places=1, default=0
     )
+    # The create's one-time token (productorg.once): the same submit twice makes one.
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["name"]

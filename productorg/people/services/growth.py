@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.accounts.permissions import Role
 from productorg.people.models import (
@@ -314,9 +316,18 @@ def _plan_claim(
 
 @transaction.atomic
 def growth_plan_create(
-    *, user: User, person: Person, target_level: Level, summary: str = ""
+    *,
+    user: User,
+    person: Person,
+    target_level: Level,
+    summary: str = "",
+    form_token: uuid.UUID | str | None = None,
 ) -> GrowthPlan:
-    """Start the person's growth plan; a person has one open plan at a time."""
+    """Start the person's growth plan; a person has one open plan at a time. The same form
+    token twice gives back the plan the first started."""
+    earlier = once.created_before(GrowthPlan, user_id=user.pk, token=form_token)
+    if earlier is not None:
+        return earlier
     me = _writer(user, person)
     # Lock the person so two people starting a plan at once make one plan, not two.
     Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -335,6 +346,7 @@ def growth_plan_create(
         summary=summary.strip(),
         status=GrowthPlan.Status.ACTIVE,
         updated_by=me,
+        form_token=once.scoped_token(user_id=user.pk, token=form_token),
     )
 
 
@@ -425,8 +437,13 @@ def growth_goal_add(
     title: str,
     competency: Competency | None = None,
     description: str = "",
+    form_token: uuid.UUID | str | None = None,
 ) -> GrowthGoal:
-    """Add a goal, optionally tied to a competency, at the end of the plan."""
+    """Add a goal, optionally tied to a competency, at the end of the plan. The same form
+    token twice gives back the goal the first added (the plan's version moved on since)."""
+    earlier = once.created_before(GrowthGoal, user_id=user.pk, token=form_token)
+    if earlier is not None:
+        return earlier
     title = _title(title, what="goal")
     # A new goal touches nothing anyone else may have changed.
     _plan_claim(user=user, plan=plan, version=version, merges=lambda: True)
@@ -437,6 +454,7 @@ def growth_goal_add(
         competency=competency,
         description=description.strip(),
         position=0 if last is None else last + 1,
+        form_token=once.scoped_token(user_id=user.pk, token=form_token),
     )
 
 
@@ -492,12 +510,20 @@ def growth_action_add(
     version: int,
     title: str,
     due_date: datetime.date | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> GrowthAction:
-    """Add an action with an optional due date to a goal."""
+    """Add an action with an optional due date to a goal. The same form token twice gives back
+    the action the first added (the plan's version moved on since)."""
+    earlier = once.created_before(GrowthAction, user_id=user.pk, token=form_token)
+    if earlier is not None:
+        return earlier
     title = _title(title, what="action")
     # A new action touches nothing anyone else may have changed (a deleted goal is a 404).
     _plan_claim(user=user, plan=goal.plan, version=version, merges=lambda: True)
-    return GrowthAction.objects.create(goal=goal, title=title, due_date=due_date)
+    stored_token = once.scoped_token(user_id=user.pk, token=form_token)
+    return GrowthAction.objects.create(
+        goal=goal, title=title, due_date=due_date, form_token=stored_token
+    )
 
 
 @transaction.atomic
@@ -579,8 +605,10 @@ def feedback_give(
     text: str,
     competency: Competency | None = None,
     visibility: str = Feedback.Visibility.RECIPIENT_AND_MANAGERS,
+    form_token: uuid.UUID | str | None = None,
 ) -> Feedback:
-    """Give praise or constructive feedback to someone in the org (not oneself)."""
+    """Give praise or constructive feedback to someone in the org (not oneself); the same form
+    token twice gives back the feedback the first gave."""
     me = _me(user)
     if recipient.pk == me.pk:
         raise GrowthError("Feedback is for someone else: choose another person.", field="recipient")
@@ -598,11 +626,17 @@ def feedback_give(
             f"The feedback is {len(text):,} characters long; at most {EVIDENCE_MAX_LENGTH:,} fit.",
             field="text",
         )
-    return Feedback.objects.create(
-        giver=me,
-        recipient=recipient,
-        kind=kind,
-        text=text,
-        competency=competency,
-        visibility=visibility,
+    return once.create_once(
+        Feedback,
+        user_id=user.pk,
+        token=form_token,
+        create=lambda stored_token: Feedback.objects.create(
+            giver=me,
+            recipient=recipient,
+            kind=kind,
+            text=text,
+            competency=competency,
+            visibility=visibility,
+            form_token=stored_token,
+        ),
     )

@@ -9,6 +9,7 @@ the form field it belongs to.
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.people.models import (
     ActionItem,
@@ -77,8 +79,24 @@ def is_current_pair(one_on_one: OneOnOne) -> bool:
 
 
 @transaction.atomic
-def one_on_one_start(*, user: User, report: Person, cadence: str) -> OneOnOne:
-    """Start a 1:1 series of the acting user with one of their current direct reports."""
+def one_on_one_start(
+    *, user: User, report: Person, cadence: str, form_token: uuid.UUID | str | None = None
+) -> OneOnOne:
+    """Start a 1:1 series of the acting user with one of their current direct reports; the
+    same form token twice gives back the series the first started."""
+    return once.create_once(
+        OneOnOne,
+        user_id=user.pk,
+        token=form_token,
+        create=lambda stored_token: _one_on_one_start(
+            user=user, report=report, cadence=cadence, form_token=stored_token
+        ),
+    )
+
+
+def _one_on_one_start(
+    *, user: User, report: Person, cadence: str, form_token: uuid.UUID | None
+) -> OneOnOne:
     me = permissions.person_of(user)
     if me is None:
         raise OneOnOneNotFound
@@ -107,9 +125,12 @@ def one_on_one_start(*, user: User, report: Person, cadence: str) -> OneOnOne:
         # A report who comes back to a former manager picks up the pair's own old series.
         existing.active = True
         existing.cadence = cadence
-        existing.save(update_fields=["active", "cadence"])
+        existing.form_token = form_token
+        existing.save(update_fields=["active", "cadence", "form_token"])
         return existing
-    return OneOnOne.objects.create(manager=me, report=report, cadence=cadence)
+    return OneOnOne.objects.create(
+        manager=me, report=report, cadence=cadence, form_token=form_token
+    )
 
 
 @transaction.atomic
@@ -177,19 +198,26 @@ def agenda_item_add(
     text: str,
     recurring: bool = False,
     growth_goal: GrowthGoal | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> AgendaItem:
-    """Put a topic on the meeting's shared agenda; either participant, before or during it."""
+    """Put a topic on the meeting's shared agenda; either participant, before or during it.
+    The same form token twice gives back the item the first put there."""
     me = _participant(user, meeting.one_on_one)
     text = _clean_text(text, field="text", max_length=AGENDA_ITEM_MAX_LENGTH, what="agenda item")
-    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
-    return AgendaItem.objects.create(
-        meeting=meeting,
-        author=me,
-        text=text,
-        recurring=recurring,
-        growth_goal=growth_goal,
-        position=0 if last is None else last + 1,
-    )
+
+    def create(stored_token: uuid.UUID | None) -> AgendaItem:
+        last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
+        return AgendaItem.objects.create(
+            meeting=meeting,
+            author=me,
+            text=text,
+            recurring=recurring,
+            growth_goal=growth_goal,
+            position=0 if last is None else last + 1,
+            form_token=stored_token,
+        )
+
+    return once.create_once(AgendaItem, user_id=user.pk, token=form_token, create=create)
 
 
 @transaction.atomic
@@ -202,11 +230,21 @@ def agenda_item_toggle_discussed(*, user: User, agenda_item: AgendaItem) -> Agen
 
 
 @transaction.atomic
-def shared_note_add(*, user: User, meeting: Meeting, text: str) -> SharedNote:
-    """Add shared notes (Markdown) to a meeting; both participants read and edit them."""
+def shared_note_add(
+    *, user: User, meeting: Meeting, text: str, form_token: uuid.UUID | str | None = None
+) -> SharedNote:
+    """Add shared notes (Markdown) to a meeting; both participants read and edit them. The
+    same form token twice gives back the notes the first added."""
     me = _participant(user, meeting.one_on_one)
     text = _clean_text(text, field="text", max_length=NOTE_MAX_LENGTH, what="note")
-    return SharedNote.objects.create(meeting=meeting, author=me, text=text)
+    return once.create_once(
+        SharedNote,
+        user_id=user.pk,
+        token=form_token,
+        create=lambda stored_token: SharedNote.objects.create(
+            meeting=meeting, author=me, text=text, form_token=stored_token
+        ),
+    )
 
 
 @transaction.atomic
@@ -251,15 +289,27 @@ def action_item_add(
     text: str,
     owner: Person,
     due_date: datetime.date | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> ActionItem:
-    """Agree a to-do in a meeting; its owner is one of the pair; it carries over until done."""
+    """Agree a to-do in a meeting; its owner is one of the pair; it carries over until done.
+    The same form token twice gives back the item the first agreed."""
     one_on_one = meeting.one_on_one
     _participant(user, one_on_one)
     text = _clean_text(text, field="text", max_length=ACTION_ITEM_MAX_LENGTH, what="action item")
     if owner.pk not in one_on_one.participant_ids():
         raise ValidationError({"owner": "The owner of an action item is one of the two of you."})
-    return ActionItem.objects.create(
-        one_on_one=one_on_one, raised_in=meeting, owner=owner, text=text, due_date=due_date
+    return once.create_once(
+        ActionItem,
+        user_id=user.pk,
+        token=form_token,
+        create=lambda stored_token: ActionItem.objects.create(
+            one_on_one=one_on_one,
+            raised_in=meeting,
+            owner=owner,
+            text=text,
+            due_date=due_date,
+            form_token=stored_token,
+        ),
     )
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from productorg import once
 from productorg.people.levels import LADDER
 from productorg.people.models import Level, Person, Team
+
+if TYPE_CHECKING:
+    from productorg.accounts.models import User
 
 
 @transaction.atomic
@@ -19,12 +25,26 @@ def person_create(
     level: Level,
     manager: Person | None = None,
     start_date: datetime.date | None = None,
+    user: User | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> Person:
-    """Create a person; the manager chain is validated like any other edit."""
-    person = Person(name=name, email=email, level=level, manager=manager, start_date=start_date)
-    person.full_clean()
-    person.save()
-    return person
+    """Create a person; the manager chain is validated like any other edit. The same form
+    token twice gives back the person the first created."""
+
+    def create(stored_token: uuid.UUID | None) -> Person:
+        person = Person(
+            name=name,
+            email=email,
+            level=level,
+            manager=manager,
+            start_date=start_date,
+            form_token=stored_token,
+        )
+        person.full_clean()
+        person.save()
+        return person
+
+    return once.create_once(Person, user_id=user and user.pk, token=form_token, create=create)
 
 
 @transaction.atomic
@@ -48,19 +68,27 @@ def team_create(
     product_manager: Person | None = None,
     leader: Person | None = None,
     capacity_per_quarter: Decimal = Decimal(0),
+    user: User | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> Team:
-    """Create a team; a taken name or a negative capacity raises ValidationError."""
-    team = Team(
-        name=name,
-        mission=mission,
-        product_area=product_area,
-        product_manager=product_manager,
-        leader=leader,
-        capacity_per_quarter=capacity_per_quarter,
-    )
-    team.full_clean()
-    team.save()
-    return team
+    """Create a team; a taken name or a negative capacity raises ValidationError. The same
+    form token twice gives back the team the first created."""
+
+    def create(stored_token: uuid.UUID | None) -> Team:
+        team = Team(
+            name=name,
+            mission=mission,
+            product_area=product_area,
+            product_manager=product_manager,
+            leader=leader,
+            capacity_per_quarter=capacity_per_quarter,
+            form_token=stored_token,
+        )
+        team.full_clean()
+        team.save()
+        return team
+
+    return once.create_once(Team, user_id=user and user.pk, token=form_token, create=create)
 
 
 TEAM_FIELDS = (

@@ -76,7 +76,7 @@ def test_starting_a_1_1_with_oneself_is_refused_with_a_clear_message(client_for,
     response = client_for(org.gabe).post(
         "/one-on-ones/start/", {"report": org.gabe.pk, "cadence": "weekly"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "you cannot start one with yourself" in response.content.decode()
     assert not OneOnOne.objects.exists()
 
@@ -89,7 +89,7 @@ def test_starting_a_1_1_with_someone_not_a_direct_report_is_refused(
         "/one-on-ones/start/", {"report": getattr(org, report).pk, "cadence": "weekly"}
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose one of your direct reports" in page
     # The refusal names nobody: an id says nothing about who it belongs to.
     assert getattr(org, report).name not in page.split("Start a 1:1")[1]
@@ -330,3 +330,36 @@ def test_the_meeting_page_is_bounded_in_queries(client_for, org, django_assert_m
     page = response.content.decode()
     assert page.count("<strong>") >= 10
     assert "Topic 9" in page
+
+
+# A refused form: 400 with the input kept, as on every other page; 200 to htmx, which swaps in
+# only 2xx answers (the section with its error is what it asked for).
+
+REFUSED_POSTS = {
+    "start": ("/one-on-ones/start/", {"report": "", "cadence": "weekly"}, "weekly"),
+    "schedule": ("/one-on-ones/{series}/meetings/new/", {"date": "31/02/2027"}, "31/02/2027"),
+    "cadence": ("/one-on-ones/{series}/cadence/", {"cadence": "hourly"}, "hourly"),
+    "agenda item": ("/one-on-ones/meetings/{meeting}/agenda/", {"text": "  "}, "agenda"),
+    "shared notes": ("/one-on-ones/meetings/{meeting}/shared-notes/", {"text": ""}, "notes"),
+    "action item": (
+        "/one-on-ones/meetings/{meeting}/action-items/",
+        {"text": "Send the deck", "owner": "999999"},
+        "Send the deck",
+    ),
+    "private note": (
+        "/one-on-ones/meetings/{meeting}/private-note/",
+        {"text": "y" * 20_001},
+        "y" * 20_001,
+    ),
+}
+
+
+@pytest.mark.parametrize(("path", "data", "kept"), REFUSED_POSTS.values(), ids=REFUSED_POSTS.keys())
+@pytest.mark.parametrize(("headers", "status"), [({}, 400), (HTMX, 200)], ids=["page", "htmx"])
+def test_a_refused_1_1_form_answers_like_every_other_form(
+    client_for, org, pair, path, data, kept, headers, status
+):
+    url = path.format(series=pair.one_on_one.pk, meeting=pair.meeting.pk)
+    response = client_for(org.gabe).post(url, data, **headers)
+    assert response.status_code == status
+    assert kept in response.content.decode()

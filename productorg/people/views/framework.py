@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from productorg.pages import as_download
+from productorg.pages import as_download, form_status
 from productorg.people import selectors, services
 from productorg.people.framework_forms import (
     FrameworkApplyForm,
@@ -57,7 +57,8 @@ def framework_import(request: HttpRequest) -> HttpResponse:
             context["apply_form"] = FrameworkApplyForm(initial={"text": text})
         except services.FrameworkError as error:
             context["errors"] = error.errors
-    return render(request, "people/framework/import.html", context)
+    status = 400 if context.get("errors") else form_status(request, form)
+    return render(request, "people/framework/import.html", context, status=status)
 
 
 @require_POST

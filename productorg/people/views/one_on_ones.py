@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from productorg.accounts import permissions
+from productorg.pages import form_status
 from productorg.people import selectors, services
+from productorg.people.models import OneOnOne
 from productorg.people.one_on_one_forms import (
     ActionItemDoneForm,
     ActionItemForm,
@@ -83,14 +85,19 @@ def one_on_one_start(request: HttpRequest) -> HttpResponse:
         raise Http404
     overview = selectors.one_on_ones_for(user=request.user)
     form = OneOnOneStartForm(request.POST, me=me, reports=overview.reports_without_one_on_one)
-    one_on_one = _run(
+    # A repeat first: the first submit took the report off the form's list.
+    one_on_one = form.repeat_of(OneOnOne, user_id=request.user.pk) or _run(
         form,
         lambda data: services.one_on_one_start(
-            user=request.user, report=data["report"], cadence=data["cadence"]
+            user=request.user,
+            report=data["report"],
+            cadence=data["cadence"],
+            form_token=data["form_token"],
         ),
     )
     if one_on_one is None:
-        return render(request, LIST_TEMPLATE, {"overview": overview, "start_form": form})
+        context = {"overview": overview, "start_form": form}
+        return render(request, LIST_TEMPLATE, context, status=form_status(request, form))
     messages.success(request, f"Your 1:1 series with {one_on_one.report.name} has started.")
     return redirect("people:one-on-one-detail", one_on_one.pk)
 
@@ -122,7 +129,8 @@ def _series_page(
         "schedule_form": schedule_form or MeetingScheduleForm(initial={"date": suggested}),
         "cadence_form": cadence_form or CadenceForm(initial={"cadence": detail.one_on_one.cadence}),
     }
-    return render(request, SERIES_TEMPLATE, context)
+    status = form_status(request, schedule_form, cadence_form)
+    return render(request, SERIES_TEMPLATE, context, status=status)
 
 
 def one_on_one_detail(request: HttpRequest, one_on_one_id: int) -> HttpResponse:
@@ -198,7 +206,8 @@ def _meeting_section(
         return redirect(f"{reverse('people:meeting-detail', args=[meeting_id])}#{section}")
     context = _meeting_context(_meeting_or_404(request, meeting_id), **overrides)
     template = f"{MEETING_TEMPLATE}#{section}" if request.htmx else MEETING_TEMPLATE
-    return render(request, template, context)
+    status = form_status(request, *(v for v in overrides.values() if isinstance(v, forms.Form)))
+    return render(request, template, context, status=status)
 
 
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -233,6 +242,7 @@ def agenda_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             meeting=detail.meeting,
             text=data["text"],
             recurring=data["recurring"],
+            form_token=data["form_token"],
         ),
     )
     overrides = {} if added else {"agenda_form": form}
@@ -260,7 +270,10 @@ def shared_note_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     added = _run(
         form,
         lambda data: services.shared_note_add(
-            user=request.user, meeting=detail.meeting, text=data["text"]
+            user=request.user,
+            meeting=detail.meeting,
+            text=data["text"],
+            form_token=data["form_token"],
         ),
     )
     overrides = {} if added else {"shared_notes_form": form}
@@ -311,6 +324,7 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             text=data["text"],
             owner=data["owner"],
             due_date=data["due_date"],
+            form_token=data["form_token"],
         ),
     )
     overrides = {} if added else {"action_items_form": form}

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from productorg.pages import htmx_partial
 from productorg.planning import selectors, services
 from productorg.planning.engine.model import result_from_dict
-from productorg.planning.forms import CopyForm
+from productorg.planning.forms import CopyForm, PlanStartForm
 from productorg.planning.models import PlanRun, Scenario
 from productorg.planning.views import display
 from productorg.planning.views.common import (
@@ -33,6 +33,7 @@ def plan_page(request: HttpRequest, scenario_id: int, run_id: int | None = None)
         "scenario": scenario,
         "settings": _settings(scenario),
         "copy_form": CopyForm(initial={"name": f"{scenario.name} (copy)"}),
+        "start_form": PlanStartForm(),
         **run_context(run),
     }
     return render(request, htmx_partial(request, PLAN, "run"), context)
@@ -75,8 +76,14 @@ def run_context(run: PlanRun | None) -> dict:
 @require_POST
 def plan_start(request: HttpRequest, scenario_id: int) -> HttpResponse:
     scenario = scenario_or_404(scenario_id)
+    form = PlanStartForm(request.POST)
+    form.is_valid()
     try:
-        services.plan_run_start(scenario=scenario, requested_by=request.user)
+        services.plan_run_start(
+            scenario=scenario,
+            requested_by=request.user,
+            form_token=form.cleaned_data.get("form_token"),
+        )
     except services.PlanningError as error:
         # One run at a time, or a portfolio the planner cannot take (a dependency cycle).
         messages.warning(request, error.message)

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from productorg.pages import form_status
 from productorg.people.models import Team
 from productorg.planning import selectors, services
 from productorg.planning.forms import (
@@ -32,14 +33,21 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            scenario = services.scenario_create(**form.settings(), created_by=request.user)
+            scenario = services.scenario_create(
+                **form.settings(),
+                created_by=request.user,
+                form_token=form.cleaned_data["form_token"],
+            )
         except services.PlanningError as error:
             form.add_service_error(error)
         else:
             messages.success(request, f"Scenario {scenario.name} made: plan it, or edit it first.")
             return redirect("planning:scenario", scenario.pk)
     rows = [_list_row(summary) for summary in selectors.scenarios_with_latest_run()]
-    return render(request, "planning/scenario_list.html", {"rows": rows, "form": form})
+    context = {"rows": rows, "form": form}
+    return render(
+        request, "planning/scenario_list.html", context, status=form_status(request, form)
+    )
 
 
 def _list_row(summary: selectors.ScenarioSummary) -> dict:
@@ -73,7 +81,9 @@ def scenario_edit(request: HttpRequest, scenario_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{scenario.name}: {_SAVED[section]} saved.")
             return redirect(reverse("planning:scenario-edit", args=[scenario.pk]) + f"#{section}")
-    return render(request, EDIT, {"scenario": scenario, **forms, "section": section})
+    context = {"scenario": scenario, **forms, "section": section}
+    status = form_status(request, forms[section]) if section else 200
+    return render(request, EDIT, context, status=status)
 
 
 _SAVED = {
@@ -148,14 +158,20 @@ def scenario_copy(request: HttpRequest, scenario_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.scenario_copy(
-                scenario=scenario, name=form.cleaned_data["name"], created_by=request.user
+                scenario=scenario,
+                name=form.cleaned_data["name"],
+                created_by=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except services.PlanningError as error:
             form.add_service_error(error)
         else:
             messages.success(request, f"{scenario.name} copied as {copy.name}.")
             return redirect("planning:scenario", copy.pk)
-    return render(request, "planning/scenario_copy.html", {"scenario": scenario, "form": form})
+    context = {"scenario": scenario, "form": form}
+    return render(
+        request, "planning/scenario_copy.html", context, status=form_status(request, form)
+    )
 
 
 @planner_only

@@ -173,7 +173,7 @@ def test_bad_input_is_answered_with_the_field_and_a_message(
     org, work, client_for, data, field, message
 ):
     response = client_for(org.cora).post(reverse("reports:report-list"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = response.content.decode()
     assert f"{field}: " in text and message in text
     assert not LeadershipReport.objects.exists()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.template.defaultfilters import floatformat
@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from productorg.accounts import permissions
+from productorg.paging import page_of
 from productorg.people.models import Person
 from productorg.strategy.models import (
     Dependency,
@@ -182,7 +183,7 @@ def alignment_check(
         if kind is None:
             items: Sequence[Finding] = findings[:preview_size]
         elif slug == kind:
-            selected_page = Paginator(findings, page_size).get_page(page)
+            selected_page = page_of(findings, page_size, page)
             items = selected_page.object_list
         else:
             items = []

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
 from productorg.accounts import permissions
+from productorg.paging import page_of
 from productorg.people.models import Team
 from productorg.strategy.models import CATEGORY_CHOICES, Initiative
 from productorg.strategy.periods import quarter_add
@@ -194,7 +195,7 @@ def capacity_table(
     over_rows = [row for row in rows if row.over_quarters]
     return CapacityTable(
         quarters=quarters,
-        page=Paginator(over_rows if over_only else rows, per_page).get_page(page_number),
+        page=page_of(over_rows if over_only else rows, per_page, page_number),
         totals=totals,
         over_counts=[
             sum(1 for row in rows if row.cells[index].over) for index in range(len(quarters))

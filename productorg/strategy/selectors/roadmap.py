@@ -10,10 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 
 from productorg.accounts import permissions
+from productorg.paging import page_of
 from productorg.strategy.models import (
     CATEGORY_CHOICES,
     Dependency,
@@ -239,7 +240,7 @@ def roadmap(
         listed = [team for team in teams if team.pk in with_work]
     else:
         listed = teams
-    page = Paginator(listed, per_page).get_page(page_number)
+    page = page_of(listed, per_page, page_number)
     unplaced = Initiative.objects.filter(shown, start_quarter="", status__in=ACTIVE_STATUSES)
     if team_id is not None or area is not None:
         unplaced = unplaced.filter(team_id__in=[team.pk for team in teams])

@@ -9,11 +9,12 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, DecimalField, F, FloatField, Max
 from django.db.models.functions import Cast
 
 from productorg.accounts import permissions
+from productorg.paging import page_of
 from productorg.strategy import scoring
 from productorg.strategy.models import Initiative, ScoringModel
 from productorg.strategy.selectors.portfolio import ACTIVE_STATUSES, initiatives_filtered
@@ -109,7 +110,7 @@ def ranking(
     try:
         formula = scoring.formula_compile(spec.formula)
     except ValidationError as error:
-        empty = Paginator([], RANKING_PAGE_SIZE).get_page(1)
+        empty = page_of([], RANKING_PAGE_SIZE, None)
         return Ranking(spec, [], empty, 0, 0, formula_error=" ".join(error.messages))
     if not permissions.can_see_portfolio(user):
         rows: list[RankedInitiative] = []
@@ -122,7 +123,7 @@ def ranking(
             status=status,
             search=search,
         )
-    shown = Paginator(rows, RANKING_PAGE_SIZE).get_page(page)
+    shown = page_of(rows, RANKING_PAGE_SIZE, page)
     # Titles and team names as they are now (a cached ranking may predate a team's rename);
     # the workings are only worth writing out for the rows on screen.
     _refresh_names(shown.object_list)

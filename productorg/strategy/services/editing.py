@@ -21,6 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.accounts.permissions import Role
 from productorg.people.models import Person, Team
@@ -43,7 +44,9 @@ if TYPE_CHECKING:
 
     from productorg.accounts.models import User
 
-Tokened = TypeVar("Tokened", Initiative, Objective, StatusUpdate)
+Tokened = TypeVar(
+    "Tokened", Dependency, Initiative, KeyResult, Milestone, Objective, Risk, StatusUpdate
+)
 
 
 class EditingError(Exception):
@@ -90,26 +93,21 @@ class StaleEdit(EditingError):
 
 
 def _create_once(
-    model: type[Tokened], form_token: uuid.UUID | None, create: Callable[[], Tokened]
+    model: type[Tokened],
+    *,
+    user: User | None,
+    form_token: uuid.UUID | str | None,
+    create: Callable[[uuid.UUID | None], Tokened],
 ) -> Tokened:
-    """Run `create` unless `form_token` was used already; then (or on losing the race to a
-    concurrent request with the same token) give back the object that token made."""
-    if form_token is not None:
-        existing = model.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return existing
+    """`once.create_once`, with a constraint broken for another reason said as an EditingError."""
     try:
-        with transaction.atomic():
-            return create()
-    except IntegrityError:
-        existing = (
-            None if form_token is None else model.objects.filter(form_token=form_token).first()
+        return once.create_once(
+            model, user_id=user.pk if user else None, token=form_token, create=create
         )
-        if existing is None:
-            raise EditingError(
-                "This could not be saved: the input breaks a rule of the data."
-            ) from None
-        return existing
+    except IntegrityError:
+        raise EditingError(
+            "This could not be saved: the input breaks a rule of the data."
+        ) from None
 
 
 # Initiatives.
@@ -249,18 +247,18 @@ def initiative_create(
     _check_team_allowed(user=user, team=data.team, current=None)
     efforts = _initiative_check(data)
 
-    def create() -> Initiative:
+    def create(stored_token: uuid.UUID | None) -> Initiative:
         initiative = Initiative.objects.create(
             **{column: getattr(data, column) for column in INITIATIVE_COLUMNS},
             effort_estimate=sum(efforts.values(), Decimal(0)),
-            form_token=form_token,
+            form_token=stored_token,
             updated_by=permissions.person_of(user),
         )
         initiative.objectives.set(data.objectives)
         _initiative_efforts_save(initiative, efforts)
         return initiative
 
-    return _create_once(Initiative, form_token, create)
+    return _create_once(Initiative, user=user, form_token=form_token, create=create)
 
 
 def initiative_current(initiative_id: int) -> Initiative:
@@ -332,17 +330,30 @@ def _changer(user: User, initiative: Initiative) -> None:
 
 
 def initiative_dependency_add(
-    *, user: User, initiative: Initiative, depends_on: Initiative
+    *,
+    user: User,
+    initiative: Initiative,
+    depends_on: Initiative,
+    form_token: uuid.UUID | str | None = None,
 ) -> Dependency:
-    """Make the initiative wait for another; a cycle or a repeat is refused, the cycle named."""
+    """Make the initiative wait for another; a cycle or a repeat is refused, the cycle named.
+    The same form token twice gives back the dependency the first made."""
     _changer(user, initiative)
-    if initiative.dependencies.filter(depends_on=depends_on).exists():
-        raise EditingError(f"It already waits for {depends_on.title}.", field="depends_on")
-    try:
-        return dependency_add(initiative=initiative, depends_on=depends_on)
-    except ValidationError as error:
-        messages = error.message_dict.get("depends_on") or error.messages
-        raise EditingError(messages[0], field="depends_on") from None
+
+    def create(stored_token: uuid.UUID | None) -> Dependency:
+        if initiative.dependencies.filter(depends_on=depends_on).exists():
+            raise EditingError(f"It already waits for {depends_on.title}.", field="depends_on")
+        try:
+            dependency = dependency_add(initiative=initiative, depends_on=depends_on)
+        except ValidationError as error:
+            messages = error.message_dict.get("depends_on") or error.messages
+            raise EditingError(messages[0], field="depends_on") from None
+        if stored_token is not None:
+            Dependency.objects.filter(pk=dependency.pk).update(form_token=stored_token)
+            dependency.form_token = stored_token
+        return dependency
+
+    return _create_once(Dependency, user=user, form_token=form_token, create=create)
 
 
 @transaction.atomic
@@ -364,12 +375,24 @@ def _text(value: str, *, name: str, model: type[models.Model], missing: str) -> 
 
 @transaction.atomic
 def milestone_add(
-    *, user: User, initiative: Initiative, title: str, due: datetime.date
+    *,
+    user: User,
+    initiative: Initiative,
+    title: str,
+    due: datetime.date,
+    form_token: uuid.UUID | str | None = None,
 ) -> Milestone:
-    """Add a dated milestone to the initiative."""
+    """Add a dated milestone to the initiative (once per form token)."""
     _changer(user, initiative)
     title = _text(title, name="title", model=Milestone, missing="Give the milestone a title.")
-    return Milestone.objects.create(initiative=initiative, title=title, due=due)
+    return _create_once(
+        Milestone,
+        user=user,
+        form_token=form_token,
+        create=lambda stored_token: Milestone.objects.create(
+            initiative=initiative, title=title, due=due, form_token=stored_token
+        ),
+    )
 
 
 @transaction.atomic
@@ -384,18 +407,37 @@ def milestone_toggle(*, user: User, milestone: Milestone, done: bool) -> Milesto
 
 @transaction.atomic
 def risk_add(
-    *, user: User, initiative: Initiative, description: str, severity: str, mitigation: str = ""
+    *,
+    user: User,
+    initiative: Initiative,
+    description: str,
+    severity: str,
+    mitigation: str = "",
+    form_token: uuid.UUID | str | None = None,
 ) -> Risk:
-    """Record an open risk of the initiative, with its severity and how it is mitigated."""
+    """Record an open risk of the initiative, with its severity and how it is mitigated (once
+    per form token)."""
     _changer(user, initiative)
     description = _text(description, name="description", model=Risk, missing="Describe the risk.")
     if severity not in Risk.Severity.values:
         raise EditingError("Severity: choose low, medium or high.", field="severity")
-    return Risk.objects.create(
-        initiative=initiative,
-        description=description,
-        severity=severity,
-        mitigation=(mitigation or "").strip(),
+    mitigation = (mitigation or "").strip()
+    limit = Risk._meta.get_field("mitigation").max_length
+    if len(mitigation) > limit:
+        raise EditingError(
+            f"At most {limit} characters fit (it has {len(mitigation)}).", field="mitigation"
+        )
+    return _create_once(
+        Risk,
+        user=user,
+        form_token=form_token,
+        create=lambda stored_token: Risk.objects.create(
+            initiative=initiative,
+            description=description,
+            severity=severity,
+            mitigation=mitigation,
+            form_token=stored_token,
+        ),
     )
 
 
@@ -409,20 +451,25 @@ def risk_close(*, user: User, risk: Risk) -> Risk:
 
 
 def status_update_post_once(
-    *, initiative: Initiative, author: Person | None, form_token: uuid.UUID | None, **fields
+    *,
+    user: User,
+    initiative: Initiative,
+    author: Person | None,
+    form_token: uuid.UUID | str | None,
+    **fields,
 ) -> StatusUpdate:
     """Post a status update (see status_update_post) once per form token: a double-clicked
     submit gives back the update the first click posted."""
 
-    def create() -> StatusUpdate:
+    def create(stored_token: uuid.UUID | None) -> StatusUpdate:
         update = status_update_post(initiative=initiative, author=author, **fields)
-        if form_token is not None:
+        if stored_token is not None:
             # Inside the same transaction: a concurrent twin fails here and is rolled back.
-            StatusUpdate.objects.filter(pk=update.pk).update(form_token=form_token)
-            update.form_token = form_token
+            StatusUpdate.objects.filter(pk=update.pk).update(form_token=stored_token)
+            update.form_token = stored_token
         return update
 
-    return _create_once(StatusUpdate, form_token, create)
+    return _create_once(StatusUpdate, user=user, form_token=form_token, create=create)
 
 
 # Objectives.
@@ -527,21 +574,21 @@ def objective_create(
         raise EditingNotAllowed
     _objective_check(data, None)
 
-    def create() -> Objective:
+    def create(stored_token: uuid.UUID | None) -> Objective:
         objective = Objective.objects.create(
             title=data.title.strip(),
             description=data.description.strip(),
             period=data.period,
             owner=data.owner,
             parent=data.parent,
-            form_token=form_token,
+            form_token=stored_token,
             updated_by=permissions.person_of(user),
             updated_at=timezone.now(),
         )
         _key_results_save(objective, data.key_results)
         return objective
 
-    return _create_once(Objective, form_token, create)
+    return _create_once(Objective, user=user, form_token=form_token, create=create)
 
 
 def objective_current(objective_id: int) -> Objective:
@@ -551,6 +598,30 @@ def objective_current(objective_id: int) -> Objective:
         .prefetch_related("key_results")
         .get(pk=objective_id)
     )
+
+
+def key_result_add(
+    *,
+    user: User,
+    objective: Objective,
+    data: ObjectiveData,
+    form_token: uuid.UUID | str | None = None,
+) -> KeyResult:
+    """Save the objective as `data` says: its key results and one new one (see
+    objective_update, based on the objective's version as loaded); gives back the new key
+    result. The same form token twice gives back the one the first added."""
+    kept = [row.key_result_id for row in data.key_results if row.key_result_id]
+
+    def create(stored_token: uuid.UUID | None) -> KeyResult:
+        objective_update(user=user, objective=objective, version=objective.version, data=data)
+        key_result = objective.key_results.exclude(pk__in=kept).order_by("-pk").first()
+        if key_result is None:
+            raise EditingError("Give the new key result a metric.", field="key_results")
+        KeyResult.objects.filter(pk=key_result.pk).update(form_token=stored_token)
+        key_result.form_token = stored_token
+        return key_result
+
+    return _create_once(KeyResult, user=user, form_token=form_token, create=create)
 
 
 def objective_update(

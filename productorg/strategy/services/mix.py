@@ -6,15 +6,18 @@ field at fault, and writes in one transaction: a refused change leaves nothing h
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.text import slugify
 
+from productorg import once
 from productorg.people.models import Team
 from productorg.strategy.models import (
     BalanceDimension,
@@ -26,6 +29,9 @@ from productorg.strategy.models import (
     WorkCategory,
 )
 from productorg.strategy.periods import PERIOD_PATTERN, validate_period
+
+if TYPE_CHECKING:
+    from productorg.accounts.models import User
 
 # The two built-in dimensions, as migration 0005 creates them: name, slug, field, order, values.
 BUILTIN_DIMENSIONS = [
@@ -152,24 +158,43 @@ def classification_set(
 
 @transaction.atomic
 def dimension_create(
-    *, name: str, description: str = "", values: Sequence[str]
+    *,
+    name: str,
+    description: str = "",
+    values: Sequence[str],
+    user: User | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> BalanceDimension:
-    """A leader's own balance dimension with its values, in the order given.
+    """A leader's own balance dimension with its values, in the order given; the same form
+    token twice gives back the first.
 
     Raises ValidationError naming `name` or `values`."""
-    name = _name_check(name, dimension=None)
-    labels = _labels_check(list(values))
-    dimension = BalanceDimension(
-        name=name, slug=_unique_slug(name), description=description.strip(), initiative_field=None
+
+    def create(stored_token: uuid.UUID | None) -> BalanceDimension:
+        # Checked only for a new token: a repeat would find its own name taken.
+        checked_name = _name_check(name, dimension=None)
+        labels = _labels_check(list(values))
+        dimension = BalanceDimension(
+            name=checked_name,
+            slug=_unique_slug(checked_name),
+            description=description.strip(),
+            initiative_field=None,
+            form_token=stored_token,
+        )
+        dimension.full_clean()
+        dimension.save()
+        keys: set[str] = set()
+        DimensionValue.objects.bulk_create(
+            DimensionValue(
+                dimension=dimension, key=_unique_key(label, keys), label=label, order=order
+            )
+            for order, label in enumerate(labels)
+        )
+        return dimension
+
+    return once.create_once(
+        BalanceDimension, user_id=user and user.pk, token=form_token, create=create
     )
-    dimension.full_clean()
-    dimension.save()
-    keys: set[str] = set()
-    DimensionValue.objects.bulk_create(
-        DimensionValue(dimension=dimension, key=_unique_key(label, keys), label=label, order=order)
-        for order, label in enumerate(labels)
-    )
-    return dimension
 
 
 @dataclass(frozen=True)

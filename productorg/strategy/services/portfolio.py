@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from productorg import once
 from productorg.people.models import Person
 from productorg.strategy.models import (
     Dependency,
@@ -19,14 +22,28 @@ from productorg.strategy.models import (
     Vision,
 )
 
+if TYPE_CHECKING:
+    from productorg.accounts.models import User
+
 
 @transaction.atomic
-def vision_update(*, text: str, author: Person | None) -> Vision:
-    """Write a new version of the vision; earlier versions stay as its history."""
-    vision = Vision(text=text.strip(), author=author)
-    vision.full_clean()
-    vision.save()
-    return vision
+def vision_update(
+    *,
+    text: str,
+    author: Person | None,
+    user: User | None = None,
+    form_token: uuid.UUID | str | None = None,
+) -> Vision:
+    """Write a new version of the vision; earlier versions stay as its history. The same form
+    token twice gives back the version the first wrote."""
+
+    def create(stored_token: uuid.UUID | None) -> Vision:
+        vision = Vision(text=text.strip(), author=author, form_token=stored_token)
+        vision.full_clean()
+        vision.save()
+        return vision
+
+    return once.create_once(Vision, user_id=user and user.pk, token=form_token, create=create)
 
 
 @transaction.atomic

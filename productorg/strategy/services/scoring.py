@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from productorg import once
 from productorg.people.models import Person
 from productorg.strategy import scoring
 from productorg.strategy.models import ScoringModel
+
+if TYPE_CHECKING:
+    from productorg.accounts.models import User
 
 
 def _check(*, name: str, formula: str, exclude_id: int | None = None) -> dict[str, list[str]]:
@@ -29,21 +36,36 @@ def _check(*, name: str, formula: str, exclude_id: int | None = None) -> dict[st
 
 @transaction.atomic
 def scoring_model_create(
-    *, name: str, formula: str, description: str = "", author: Person | None
+    *,
+    name: str,
+    formula: str,
+    description: str = "",
+    author: Person | None,
+    user: User | None = None,
+    form_token: uuid.UUID | str | None = None,
 ) -> ScoringModel:
-    """Save a leader's own scoring model.
+    """Save a leader's own scoring model; the same form token twice gives back the first.
 
     Raises ValidationError on `name` (taken) or `formula` (cannot be used)."""
     name, formula = name.strip(), formula.strip()
-    errors = _check(name=name, formula=formula)
-    if errors:
-        raise ValidationError(errors)
-    scoring_model = ScoringModel(
-        name=name, formula=formula, description=description.strip(), author=author
-    )
-    scoring_model.full_clean()
-    scoring_model.save()
-    return scoring_model
+
+    def create(stored_token: uuid.UUID | None) -> ScoringModel:
+        # Checked only for a new token: a repeat would find its own name taken.
+        errors = _check(name=name, formula=formula)
+        if errors:
+            raise ValidationError(errors)
+        scoring_model = ScoringModel(
+            name=name,
+            formula=formula,
+            description=description.strip(),
+            author=author,
+            form_token=stored_token,
+        )
+        scoring_model.full_clean()
+        scoring_model.save()
+        return scoring_model
+
+    return once.create_once(ScoringModel, user_id=user and user.pk, token=form_token, create=create)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.db.models import QuerySet
 
+from productorg import once
 from productorg.accounts import permissions
 from productorg.factories import InitiativeFactory, ObjectiveFactory, PersonFactory
 from productorg.strategy.models import (
@@ -426,8 +427,9 @@ def test_a_double_clicked_new_initiative_creates_one(client_for, org):
 
 def test_the_token_race_is_settled_by_the_unique_constraint(org):
     token = uuid.uuid4()
-    existing = InitiativeFactory(title="Saved baskets", team=org.checkout, form_token=token)
     user = org.gabe.user
+    stored = once.scoped_token(user_id=user.pk, token=token)
+    existing = InitiativeFactory(title="Saved baskets", team=org.checkout, form_token=stored)
     permissions.role_of(user)  # the user's role is memoised before first() is patched
     data = services.InitiativeData(title="Saved baskets", team=org.checkout)
     # The twin request's check ran before this one saved: it finds nothing, then loses the insert.
@@ -722,6 +724,20 @@ def test_risks_are_added_and_closed(client_for, org, reorder):
 def test_a_bad_risk_is_refused_naming_the_field(client_for, org, reorder, data, message):
     response = client_for(org.pia).post(f"/initiatives/{reorder.pk}/risks/", data)
     assert response.status_code == 400 and message in response.content.decode()
+    assert not Risk.objects.exists()
+
+
+def test_a_risk_service_refuses_a_mitigation_too_long_naming_it(org, reorder):
+    with pytest.raises(services.EditingError) as refused:
+        services.risk_add(
+            user=org.pia.user,
+            initiative=reorder,
+            description="Churn",
+            severity="high",
+            mitigation="m" * 4001,
+        )
+    assert refused.value.field == "mitigation"
+    assert "At most 4000 characters fit (it has 4001)" in refused.value.message
     assert not Risk.objects.exists()
 
 

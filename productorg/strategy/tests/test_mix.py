@@ -103,7 +103,7 @@ def test_the_targets_form_refuses_shares_not_adding_up_and_saves_nothing(client_
     data[f"share_{values[1].pk}"] = "30"
     url = f"{TARGETS}?dimension=work-category&team={org.checkout.pk}"
     response = client_for(org.gabe).post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Shares add up to 90 %; they must add up to 100 %." in response.content.decode()
     assert not MixTarget.objects.exists()
 
@@ -128,7 +128,7 @@ def test_the_targets_form_names_the_period_when_it_is_wrong(client_for, org, cat
         f"{TARGETS}?dimension=work-category",
         {"period": "2027-Q9", "tolerance": "5", f"share_{feature.pk}": "100"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Period: &#x27;2027-Q9&#x27; is not a period" in response.content.decode()
     assert not MixTarget.objects.exists()
 
@@ -517,7 +517,7 @@ def test_a_dimension_that_cannot_be_made_is_refused_naming_the_field(
     response = client_for(org.cora).post(
         "/strategy/mix/dimensions/new/", {"name": name, "new_values": values}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not BalanceDimension.objects.filter(initiative_field__isnull=True).exists()
 
@@ -539,7 +539,7 @@ def test_a_value_in_use_is_not_deleted_silently(client_for, org, category):
         "new_values": "Partner demand",
     }
     response = client.post(edit, form)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Values: Values in use would be deleted: Customer (1 initiative and 1 mix target)" in (
         response.content.decode()
     )

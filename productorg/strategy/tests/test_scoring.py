@@ -467,7 +467,7 @@ def test_a_bad_formula_is_shown_on_the_formula_field_and_nothing_is_saved(
     client_for, org, formula, says
 ):
     response = client_for(org.gabe).post(NEW, {**GOOD, "formula": formula})
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert list(form.errors) == ["formula"]
     assert says in form.errors["formula"][0]

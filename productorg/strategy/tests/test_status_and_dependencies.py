@@ -63,7 +63,7 @@ def test_others_cannot_post_a_status_update_on_a_team_not_theirs(client_for, org
 def test_a_bad_status_update_is_refused_naming_the_field(client_for, org, field, value):
     initiative = org.checkout.initiatives.get()
     response = client_for(org.pia).post(f"/initiatives/{initiative.pk}/", {**UPDATE, field: value})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'class="field-error"' in response.content.decode()
     assert not StatusUpdate.objects.exists()
 

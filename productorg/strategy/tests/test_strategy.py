@@ -112,7 +112,7 @@ def test_a_leader_writes_a_new_vision_version_and_keeps_the_old_one(client_for, 
 
 def test_an_empty_vision_is_refused_naming_the_field(client_for, org):
     response = client_for(org.cora).post("/strategy/vision/", {"text": "   "})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
     assert not Vision.objects.exists()
 

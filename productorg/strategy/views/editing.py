@@ -10,8 +10,6 @@ section (dependencies, milestones, risks) gets that section back, always 200 so 
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,7 +32,7 @@ from productorg.strategy.editing_forms import (
     RiskForm,
 )
 from productorg.strategy.forms import StatusUpdateForm
-from productorg.strategy.models import Initiative
+from productorg.strategy.models import Dependency, Initiative
 from productorg.strategy.selectors import editing as editing_selectors
 from productorg.strategy.services import editing as services
 
@@ -149,7 +147,10 @@ def dependency_add(request: HttpRequest, initiative_id: int) -> HttpResponse:
     initiative = _initiative_or_404(request, initiative_id)
     candidates = editing_selectors.dependency_candidates(initiative=initiative)
     form = DependencyForm(request.POST, candidates=candidates)
-    if form.is_valid():
+    # A repeat first: the first submit took its initiative off the form's list.
+    if form.repeat_of(Dependency, user_id=request.user.pk) is not None:
+        form = DependencyForm(candidates=candidates)
+    elif form.is_valid():
         try:
             services.initiative_dependency_add(
                 user=request.user, initiative=initiative, **form.cleaned_data
@@ -239,6 +240,8 @@ def _section_answer(
 ) -> HttpResponse:
     """The section for htmx; else back to the page, or the page with the form's errors."""
     failed = any(form.is_bound and form.errors for form in section_forms.values())
+    # Fresh forms (and one-time tokens) for the sections whose form was not posted.
+    section_forms = {"milestone_form": MilestoneForm(), "risk_form": RiskForm(), **section_forms}
     if request.htmx:
         context = {"initiative": initiative, "can_change": True, **section_forms}
         return render(request, f"{INITIATIVE_DETAIL}#{section}", context)
@@ -246,7 +249,7 @@ def _section_answer(
         return redirect(f"{reverse('strategy:initiative-detail', args=[initiative.pk])}#{section}")
     detail = selectors.initiative_detail(user=request.user, initiative_id=initiative.pk)
     status_form = StatusUpdateForm(
-        initial={"date": timezone.localdate(), "health": initiative.health, "form_token": uuid4()}
+        initial={"date": timezone.localdate(), "health": initiative.health}
     )
     context = {"initiative": detail, "can_change": True, "form": status_form, **section_forms}
     return render(request, INITIATIVE_DETAIL, context, status=400)

@@ -7,13 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from productorg.accounts import permissions
+from productorg.pages import form_status
+from productorg.paging import page_of
 from productorg.people.models import Team
 from productorg.reports import charts
 from productorg.strategy.mix_forms import (
@@ -39,7 +40,7 @@ def mix_board(request: HttpRequest) -> HttpResponse:
     board = selectors.mix_board(user=request.user, **form.filters())
     if board is None:
         raise Http404
-    page = Paginator(board.teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(board.teams, TEAMS_PER_PAGE, request.GET.get("page"))
     can_change = permissions.can_change_strategy(request.user)
     query = request.GET.copy()
     query.pop("page", None)
@@ -172,7 +173,7 @@ def mix_targets_edit(request: HttpRequest) -> HttpResponse:
         "total": running_sum(form.data if form.is_bound else form.initial),
         "board_url": _board_url(dimension, period, None),
     }
-    return render(request, TARGETS, context)
+    return render(request, TARGETS, context, status=form_status(request, form))
 
 
 def _targets_save(request, form, dimension, team) -> HttpResponse | None:
@@ -248,13 +249,17 @@ def dimension_new(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 values=[label for _, label in form.values()],
+                user=request.user,
+                form_token=form.cleaned_data["form_token"],
             )
         except ValidationError as error:
             form.add_service_error(error)
         else:
             messages.success(request, f"{dimension} added: set its targets and classify work.")
             return redirect(f"{reverse('strategy:mix-board')}?dimension={dimension.slug}")
-    return render(request, DIMENSION, {"form": form, "dimension": None})
+    return render(
+        request, DIMENSION, {"form": form, "dimension": None}, status=form_status(request, form)
+    )
 
 
 def dimension_edit(request: HttpRequest, dimension_id: int) -> HttpResponse:
@@ -276,7 +281,12 @@ def dimension_edit(request: HttpRequest, dimension_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{dimension} saved.")
             return redirect(f"{reverse('strategy:mix-board')}?dimension={dimension.slug}")
-    return render(request, DIMENSION, {"form": form, "dimension": dimension})
+    return render(
+        request,
+        DIMENSION,
+        {"form": form, "dimension": dimension},
+        status=form_status(request, form),
+    )
 
 
 urlpatterns = [

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from uuid import uuid4
-
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +8,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from productorg.accounts import permissions
+from productorg.pages import form_status
+from productorg.paging import page_of
 from productorg.strategy import selectors, services
+from productorg.strategy.editing_forms import MilestoneForm, RiskForm
 from productorg.strategy.forms import (
     InitiativeFilterForm,
     KeyResultRecordForm,
@@ -32,7 +32,7 @@ def key_results_url() -> str:
 def initiative_list(request: HttpRequest) -> HttpResponse:
     form = InitiativeFilterForm(request.GET)
     initiatives = selectors.initiatives_filtered(user=request.user, **form.filters())
-    page = Paginator(initiatives, INITIATIVES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(initiatives, INITIATIVES_PER_PAGE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     template = "strategy/initiative_list.html"
@@ -58,13 +58,14 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     can_change = permissions.can_change_initiative(request.user, initiative)
     form = StatusUpdateForm(
         request.POST or None,
-        initial={"date": timezone.localdate(), "health": initiative.health, "form_token": uuid4()},
+        initial={"date": timezone.localdate(), "health": initiative.health},
     )
     if request.method == "POST":
         if not can_change:
             raise Http404
         if form.is_valid():
             editing.status_update_post_once(
+                user=request.user,
                 initiative=initiative,
                 author=permissions.person_of(request.user),
                 **form.cleaned_data,
@@ -74,7 +75,14 @@ def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
     return render(
         request,
         "strategy/initiative_detail.html",
-        {"initiative": initiative, "can_change": can_change, "form": form},
+        {
+            "initiative": initiative,
+            "can_change": can_change,
+            "form": form,
+            "milestone_form": MilestoneForm(),
+            "risk_form": RiskForm(),
+        },
+        status=form_status(request, form),
     )
 
 
@@ -118,12 +126,16 @@ def vision_edit(request: HttpRequest) -> HttpResponse:
     form = VisionForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():
         services.vision_update(
-            text=form.cleaned_data["text"], author=permissions.person_of(request.user)
+            text=form.cleaned_data["text"],
+            author=permissions.person_of(request.user),
+            user=request.user,
+            form_token=form.cleaned_data["form_token"],
         )
         messages.success(request, "The vision is saved; the earlier version is in its history.")
         return redirect("strategy:strategy")
     history = selectors.vision_history(user=request.user)
-    return render(request, "strategy/vision_edit.html", {"form": form, "history": history})
+    context = {"form": form, "history": history}
+    return render(request, "strategy/vision_edit.html", context, status=form_status(request, form))
 
 
 @require_POST

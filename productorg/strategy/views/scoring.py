@@ -11,9 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from productorg.accounts import permissions
+from productorg.pages import form_status
 from productorg.strategy import scoring
 from productorg.strategy.models import ScoringModel
-from productorg.strategy.scoring_forms import RankingFilterForm, ScoringModelForm
+from productorg.strategy.scoring_forms import (
+    RankingFilterForm,
+    ScoringModelForm,
+    ScoringModelNewForm,
+)
 from productorg.strategy.selectors import scoring as selectors
 from productorg.strategy.services import scoring as services
 
@@ -53,18 +58,20 @@ def scoring_model_new(request: HttpRequest) -> HttpResponse:
         raise Http404
     if request.htmx and "preview" in request.GET:
         return _preview(request)
-    form = ScoringModelForm(request.POST or None)
+    form = ScoringModelNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             scoring_model = services.scoring_model_create(
-                author=permissions.person_of(request.user), **form.cleaned_data
+                user=request.user, author=permissions.person_of(request.user), **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Saved the scoring model {scoring_model.name}.")
             return _to_ranking(scoring_model)
-    return render(request, FORM_TEMPLATE, _form_context(request, form))
+    return render(
+        request, FORM_TEMPLATE, _form_context(request, form), status=form_status(request, form)
+    )
 
 
 def scoring_model_edit(request: HttpRequest, scoring_model_id: int) -> HttpResponse:
@@ -89,7 +96,8 @@ def scoring_model_edit(request: HttpRequest, scoring_model_id: int) -> HttpRespo
         else:
             messages.success(request, f"Saved the scoring model {scoring_model.name}.")
             return _to_ranking(scoring_model)
-    return render(request, FORM_TEMPLATE, _form_context(request, form, scoring_model=scoring_model))
+    context = _form_context(request, form, scoring_model=scoring_model)
+    return render(request, FORM_TEMPLATE, context, status=form_status(request, form))
 
 
 def _to_ranking(scoring_model: ScoringModel) -> HttpResponse:

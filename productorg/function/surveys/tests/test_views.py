@@ -150,6 +150,16 @@ def test_a_bad_email_in_the_invite_list_is_named(org, client_for, open_survey):
     assert "Line 2 (not an email)" in page.text
 
 
+def test_an_invitee_name_too_long_is_named_not_cut(org, client_for, open_survey):
+    page = client_for(org.gabe).post(
+        reverse("surveys:survey-invite", args=[open_survey.survey.pk]),
+        {"externals": f"{'K' * 300} <kim@partner.example>"},
+    )
+    assert page.status_code == 400
+    assert "Line 1: the name is 300 characters long; at most 200 fit." in page.text
+    assert not open_survey.survey.invitations.filter(email="kim@partner.example").exists()
+
+
 def test_reissuing_shows_a_new_link_and_the_old_one_stops(org, client_for, client, open_survey):
     old = open_survey.token(0)
     invitation = open_survey.links[0].invitation

@@ -26,6 +26,7 @@ from productorg.function.surveys.views.common import (
     survey_or_404,
     surveyor_only,
 )
+from productorg.pages import form_status
 
 MANAGE = "surveys/survey_manage.html"
 
@@ -48,9 +49,8 @@ def survey_list(request: HttpRequest) -> HttpResponse:
             return redirect("surveys:survey", survey.pk)
     today = timezone.localdate()
     rows = [(survey, survey.status_on(today)) for survey in selectors.surveys_with_counts()]
-    return render(
-        request, "surveys/survey_list.html", {"rows": rows, "form": form, "can_run": can_run}
-    )
+    context = {"rows": rows, "form": form, "can_run": can_run}
+    return render(request, "surveys/survey_list.html", context, status=form_status(request, form))
 
 
 def _manage(
@@ -172,7 +172,7 @@ def question_add(request: HttpRequest, survey_id: int) -> HttpResponse:
     form = QuestionAddForm(request.POST)
     if form.is_valid():
         try:
-            services.question_add(survey=survey, **form.cleaned_data)
+            services.question_add(survey=survey, user=request.user, **form.cleaned_data)
         except services.SurveyError as error:
             form.add_service_error(error)
         else:
