@@ -110,7 +110,11 @@ client = Client(raise_request_exception=False)
 missing = client.get("/no-such-page/")
 failing = client.get("/broken/")
 static = client.get("/static/css/app.css")
+refused = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "someone"})
+bad_host = client.get("/", HTTP_HOST="elsewhere.example")
 print(json.dumps({
+    "refused": [refused.status_code, refused.content.decode()],
+    "bad_host": [bad_host.status_code, bad_host.content.decode()],
     "debug": settings.DEBUG,
     "missing": [missing.status_code, missing.content.decode()],
     "failing": [failing.status_code, failing.content.decode()],
@@ -138,6 +142,25 @@ def test_development_shows_the_apps_own_error_pages_and_serves_static_files(tmp_
     assert body == (ROOT / "productorg/static/css/app.css").read_text()
     # The developer still sees what failed, in the terminal.
     assert "RuntimeError: a defect" in result.stderr
+
+
+def test_every_error_page_django_draws_itself_is_the_apps_own(tmp_path):
+    """A refused CSRF check, a wrong host name and a failure show ProductOrg's pages, styled,
+    not Django's bare defaults."""
+    result = manage("shell", "-c", ERROR_PAGES, PRODUCTORG_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    pages = json.loads(result.stdout.strip().splitlines()[-1])
+    status, body = pages["refused"]
+    assert status == 403
+    assert "This form could not be sent" in body
+    assert "CSRF verification failed" not in body
+    status, body = pages["bad_host"]
+    assert status == 400
+    assert "Bad request" in body
+    for name in ("refused", "bad_host", "failing"):
+        body = pages[name][1]
+        assert "/static/css/app" in body, name
+        assert "style=" not in body, name
 
 
 def test_debug_true_still_turns_on_the_technical_pages(tmp_path):
