@@ -326,7 +326,9 @@ def test_the_same_submit_twice_creates_one(client_for, org, framework, case):
     assert _answer(second) == _answer(first)
 
 
-@pytest.mark.parametrize("case", [_feedback, _agenda_item, _milestone], ids=lambda case: case.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "case", [_feedback, _agenda_item, _milestone], ids=lambda case: case.__name__.strip("_")
+)
 def test_a_form_drawn_again_makes_a_second_object(client_for, org, case):
     """Two separate submits (the form loaded twice) are two objects: only repeats are merged."""
     create = case(org)
