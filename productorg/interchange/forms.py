@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from productorg import once
 from productorg.interchange.importers.options import category_values_of, category_values_text
 from productorg.interchange.models import ImportTarget
 from productorg.people.models import Team
@@ -54,7 +55,7 @@ class RunOptionsForm(forms.Form):
         return {**self.cleaned_data, "decimal_mark": self.cleaned_data["decimal_mark"] or "."}
 
 
-class UploadForm(forms.Form):
+class UploadForm(once.OnceForm):
     """The export file, what its rows become, and the source's options."""
 
     file = forms.FileField(help_text="CSV (any encoding Excel or the tool wrote) or XLSX.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from productorg.once import form_token_field
 from productorg.people.models import Team
 from productorg.strategy.models import ImportSource
 
@@ -107,6 +108,7 @@ class ImportRun(models.Model):
     # Moves with every progress write: a running import that stops moving lost its worker.
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    form_token = form_token_field()
 
     class Meta:
         ordering = ["-created_at"]

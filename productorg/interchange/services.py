@@ -14,6 +14,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from productorg import once
 from productorg.accounts.models import User
 from productorg.interchange.importers.reading import ReadError
 from productorg.interchange.importers.report import ImportReport, Progress, no_progress
@@ -105,8 +106,13 @@ def import_run_create(
     upload: File,
     options: dict[str, Any],
     user: User,
+    form_token: uuid.UUID | None = None,
 ) -> ImportRun:
-    """Keep the upload and queue its dry run (or wait for its columns to be chosen)."""
+    """Keep the upload and queue its dry run (or wait for its columns to be chosen). The same
+    form token twice (a double-clicked Upload) gives back the first run, its file kept once."""
+    earlier = once.created_before(ImportRun, user_id=user.pk, token=form_token)
+    if earlier is not None:
+        return earlier
     _abandoned_runs_prune()
     directory = Path(settings.IMPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
@@ -116,7 +122,8 @@ def import_run_create(
         for chunk in upload.chunks():
             destination.write(chunk)
     status = ImportRun.Status.COLUMNS if needs_columns(source) else ImportRun.Status.QUEUED
-    with transaction.atomic():
+
+    def create(stored_token: uuid.UUID | None) -> ImportRun:
         run = ImportRun.objects.create(
             source=source,
             target=target,
@@ -126,9 +133,16 @@ def import_run_create(
             options=options,
             status=status,
             requested_by=user,
+            form_token=stored_token,
         )
         if status == ImportRun.Status.QUEUED:
             _enqueue(run)
+        return run
+
+    run = once.create_once(ImportRun, user_id=user.pk, token=form_token, create=create)
+    if run.stored_file != str(stored):
+        # A concurrent twin won the race: its file is the one kept.
+        stored.unlink(missing_ok=True)
     return run
 
 

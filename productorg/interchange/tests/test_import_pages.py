@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -89,6 +90,21 @@ def test_another_leaders_import_run_is_a_404(org, client, django_capture_on_comm
     response = client.post(reverse("interchange:import-confirm", args=[run.pk]))
     assert response.status_code == 404
     assert not Initiative.objects.filter(source="jira").exists()
+
+
+def test_a_double_clicked_upload_starts_one_run_and_keeps_one_file(
+    org, client, django_capture_on_commit_callbacks, settings
+):
+    client.force_login(org.gabe.user)
+    page = client.get(reverse("interchange:import-upload", args=["jira"])).content.decode()
+    token = re.search(r'name="form_token" value="([0-9a-f-]{36})"', page)
+    assert token, "the upload form carries no one-time token"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = upload(client, "jira", JIRA_CSV, form_token=token.group(1), **jira_fields())
+        second = upload(client, "jira", JIRA_CSV, form_token=token.group(1), **jira_fields())
+    run = ImportRun.objects.get()
+    assert first.url == second.url == reverse("interchange:import-run", args=[run.pk])
+    assert len(list(settings.IMPORT_DIR.iterdir())) == 1
 
 
 def test_admins_are_offered_people_and_teams_but_not_initiatives(org, client):

@@ -56,6 +56,7 @@ def import_upload(request: HttpRequest, source: str) -> HttpResponse:
             upload=form.cleaned_data["file"],
             options=form.options(),
             user=request.user,
+            form_token=form.cleaned_data["form_token"],
         )
         if run.status == ImportRun.Status.COLUMNS:
             return redirect("interchange:import-columns", run.pk)
