@@ -393,7 +393,7 @@ def test_the_upload_takes_a_category_column_and_values(
 def test_category_values_that_cannot_be_read_are_a_form_error(org, client):
     client.force_login(org.gabe.user)
     response = upload(client, "jira", JIRA_CSV, **jira_fields(category_values="q3 Scaling"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "VALUE=CATEGORY" in response.content.decode()
     assert not ImportRun.objects.exists()
 
