@@ -130,7 +130,7 @@ class _Dangers(HTMLParser):
         if tag in {"script", "iframe", "object", "embed", "svg", "img", "style"}:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
-            if name.startswith("on") or name == "style":
+            if name.startswith("on") or (name == "style" and "url(" in (value or "")):
                 self.found.append(f"{name}=")
             elif name in {"href", "src", "action", "formaction", "xlink:href"}:
                 target = re.sub(r"[\t\n\r]", "", value or "").lstrip(CONTROL_AND_SPACE).lower()
