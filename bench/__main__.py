@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import imports, load, pages, plan, ranking, report, sqlite_concurrency
+from bench import imports, load, markdown, pages, plan, ranking, report, sqlite_concurrency
 
 BENCHMARKS = {
     "sqlite_concurrency": sqlite_concurrency.main,
@@ -15,6 +15,7 @@ BENCHMARKS = {
     "plan": plan.main,
     "report": report.main,
     "imports": imports.main,
+    "markdown": markdown.main,
 }
 
 
@@ -36,6 +37,8 @@ def main(argv: list[str]) -> int:
     statuses.append(report.main([]))
     print()
     statuses.append(imports.main([]))
+    print()
+    statuses.append(markdown.main([]))
     return max(statuses)
 
 

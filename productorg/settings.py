@@ -205,6 +205,19 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(VAR_DIR / "productorg.sqlite3")}
 
+# "markdown": rendered Markdown kept in each process by the hash of its text and the renderer's
+# version (productorg/text.py), so a page renders a text once, not on every view; memory-only,
+# so nothing to migrate or share, at most about 1,000 × 50 kB.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "markdown": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "markdown",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

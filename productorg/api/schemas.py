@@ -682,20 +682,21 @@ class GrowthPlanFilters(Schema):
 class GrowthPlanIn(Schema):
     person_id: Id
     target_level: _text(32, 1) = Field(..., description="A level's code, e.g. senior-pm.")
-    summary: LongText = ""
+    # The page's limit too: one limit per Markdown field (docs/editing.md).
+    summary: _text(EVIDENCE_MAX_LENGTH) = ""
 
 
 class GrowthPlanPatch(Schema):
     version: Count
     target_level: _text(32, 1) = None
     status: GrowthPlanStatus = None
-    summary: LongText = None
+    summary: _text(EVIDENCE_MAX_LENGTH) = None
 
 
 class GrowthGoalIn(Schema):
     version: Count = Field(..., description="The plan's version the change is based on.")
     title: Title
-    description: LongText = ""
+    description: _text(EVIDENCE_MAX_LENGTH) = ""
     competency_id: Id | None = None
 
 

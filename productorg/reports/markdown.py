@@ -1,33 +1,15 @@
 """A report as Markdown for a chat or a wiki, made from its snapshot alone: the same snapshot
 gives the same bytes. Titles and other short texts are escaped for Markdown and HTML; a status
-text keeps its Markdown but loses its power to inject HTML."""
+text keeps its Markdown but loses its power to inject HTML or to link anywhere but http, https,
+mailto or a relative address (`productorg.text.quoted`)."""
 
 from __future__ import annotations
 
 import datetime
-import re
 
 from productorg.reports.document import DECISION_EXCERPT_CHARS, excerpt
 from productorg.reports.selectors import HEALTH_LABELS, HEALTHS
-
-# Characters that would turn a title into emphasis, a link, a heading, a table cell break or
-# code in Markdown.
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#|~!])")
-
-
-def md_escape(text: str) -> str:
-    """Plain text as inert Markdown on one line: HTML characters as entities, Markdown's own
-    characters behind a backslash."""
-    flat = re.sub(r"\s+", " ", text or "").strip()
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MARKDOWN_SPECIALS.sub(r"\\\1", flat)
-
-
-def quoted(text: str) -> str:
-    """A person's Markdown as a block quote, with raw HTML shown as text, never as markup."""
-    safe = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    lines = safe.strip().splitlines() or [""]
-    return "\n".join(f"> {line}".rstrip() for line in lines)
+from productorg.text import md_escape, quoted
 
 
 def _day(value: str | None) -> str:

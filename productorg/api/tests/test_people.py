@@ -235,6 +235,26 @@ def test_the_direct_manager_starts_and_changes_a_growth_plan(org, api):
     assert stale.json()["current_version"] == plan["version"] + 1
 
 
+def test_growth_plan_markdown_over_the_pages_limit_is_a_422_naming_the_field(org, api):
+    client = api(org.gabe)
+    too_long = "x" * 4001
+    response = client.post(
+        "/growth-plans",
+        {"person_id": org.pia.pk, "target_level": "senior-pm", "summary": too_long},
+    )
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["loc"][-1] == "summary" and "4000" in error["msg"]
+    assert not GrowthPlan.objects.exists()
+    plan = GrowthPlanFactory(person=org.pia)
+    goal = client.post(
+        f"/growth-plans/{plan.pk}/goals",
+        {"version": plan.version, "title": "Coach", "description": too_long},
+    )
+    assert goal.status_code == 422
+    assert goal.json()["detail"][0]["loc"][-1] == "description"
+
+
 def test_a_manager_above_reads_but_cannot_change_a_growth_plan(org, api):
     plan = GrowthPlanFactory(person=org.pia)
     response = api(org.dana).patch(f"/growth-plans/{plan.pk}", {"version": 1, "summary": "Mine"})

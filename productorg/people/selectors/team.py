@@ -28,6 +28,7 @@ from productorg.people.models import (
 )
 from productorg.people.selectors.framework import expected_competency_ids
 from productorg.people.selectors.one_on_ones import PairCadence, one_on_one_cadence_for_leader
+from productorg.text import inert_markdown, md_escape, quoted
 
 if TYPE_CHECKING:
     from productorg.accounts.models import User
@@ -516,18 +517,19 @@ def readiness_detail(*, user: User, person_id: int) -> ReadinessView | None:
 
 
 def promotion_case_markdown(*, view: ReadinessView) -> str:
-    """A promotion case for the move to people leadership, as Markdown for a doc or a wiki."""
+    """A promotion case for the move to people leadership, as Markdown for a doc or a wiki;
+    names and titles escaped, evidence and feedback inert (`productorg.text`)."""
     score_words = dict(Rating.Score.choices)
     person = view.person
     lines = [
-        f"# Promotion case: {person.name}",
+        f"# Promotion case: {md_escape(person.name)}",
         "",
-        f"- Current level: {person.level.name} ({view.verdict.time_in_level} in level)",
+        f"- Current level: {md_escape(person.level.name)} ({view.verdict.time_in_level} in level)",
         f"- Ready for the next level: {view.verdict.next_level}",
     ]
     if view.gaps:
-        names = ", ".join(competency.name for competency in view.gaps)
-        lines.append(f"- Below what {person.level.name} expects: {names}")
+        names = ", ".join(md_escape(competency.name) for competency in view.gaps)
+        lines.append(f"- Below what {md_escape(person.level.name)} expects: {names}")
     if view.verdict.to_lead is not None:
         lines.append(f"- Ready to lead people: {view.verdict.to_lead}")
     if view.assessment is not None:
@@ -538,13 +540,17 @@ def promotion_case_markdown(*, view: ReadinessView) -> str:
     lines += ["", "## Leadership competencies", ""]
     for item in view.competencies:
         rating = score_words.get(item.score, "not rated")
-        lines += [f"### {item.competency.name}", "", f"Rating: **{rating}**", ""]
+        lines += [f"### {md_escape(item.competency.name)}", "", f"Rating: **{rating}**", ""]
         if item.evidence:
-            lines += [f"> {line}" for line in item.evidence.splitlines()] + [""]
+            lines += [quoted(item.evidence), ""]
         for feedback in item.feedback:
-            text = " ".join(feedback.text.split())
-            lines.append(f"- {feedback.get_kind_display()} from {feedback.giver.name}: {text}")
+            text = inert_markdown(" ".join(feedback.text.split()))
+            lines.append(
+                f"- {feedback.get_kind_display()} from {md_escape(feedback.giver.name)}: {text}"
+            )
         for goal in item.goals:
-            lines.append(f"- Growth goal ({goal.get_status_display().lower()}): {goal.title}")
+            lines.append(
+                f"- Growth goal ({goal.get_status_display().lower()}): {md_escape(goal.title)}"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

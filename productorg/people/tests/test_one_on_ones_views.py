@@ -193,7 +193,7 @@ HOSTILE = (
     "<script>alert('x')</script>\n\n"
     '<img src="x" onerror="alert(1)">\n\n'
     '[click me](javascript:alert(1)) and <a href="javascript:alert(2)">this</a>\n\n'
-    '<p onclick="alert(3)" style="color:red">styled</p> **bold**'
+    '<p onclick="alert(3)" style="color:red">styled</p>\n\n**bold**'
 )
 
 

@@ -13,6 +13,7 @@ from productorg.factories import (
     RatingFactory,
 )
 from productorg.people.selectors import Readiness, readiness_verdict
+from productorg.tests.test_text import LINK_ATTACKS, _unsafe_targets
 
 LEAD = {3, 4}
 EVERY = frozenset({1, 2, 3, 4, 5})
@@ -195,6 +196,23 @@ def test_the_promotion_case_links_ratings_feedback_and_goals(client_for, org, fr
     assert "For the manager only" not in text
     gabe_case = client_for(org.gabe).get(f"/people/{org.pia.pk}/readiness/promotion-case.md")
     assert "For the manager only" in gabe_case.content.decode()
+
+
+def test_the_promotion_case_keeps_no_live_html_or_dangerous_link(client_for, org, framework):
+    assessment = submitted_manager_assessment(org.pia, org.gabe, {framework.coaching: 4})
+    assessment.ratings.update(evidence="\n\n".join(LINK_ATTACKS))
+    FeedbackFactory(
+        giver=org.paul,
+        recipient=org.pia,
+        competency=framework.coaching,
+        kind="praise",
+        text='[x](javascript:alert(1)) <a href="javascript:alert(2)">y</a> [ok](https://ok.example)',
+    )
+    case = client_for(org.pia).get(f"/people/{org.pia.pk}/readiness/promotion-case.md")
+    text = case.content.decode()
+    assert "Evidence for Coaching PMs" not in text and "javascript:alert(1)" in text
+    assert _unsafe_targets(text) == []
+    assert "[ok](https://ok.example)" in text
 
 
 def test_a_pm_sees_the_plain_people_list_not_the_team_view(client_for, org):

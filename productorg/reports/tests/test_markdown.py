@@ -7,6 +7,7 @@ from productorg.reports.markdown import md_escape, report_markdown
 from productorg.reports.selectors import leadership_report_data
 from productorg.reports.tests.portfolio import portfolio_create
 from productorg.strategy.models import StatusUpdate
+from productorg.tests.test_text import LINK_ATTACKS, _unsafe_targets
 
 EVIL_TITLE = "**Bold** [link](http://x) <script>alert(1)</script> | pipe #1"
 
@@ -77,3 +78,20 @@ def test_an_excerpt_cuts_at_a_word_and_keeps_short_texts_whole():
     assert excerpt("short\n\ntext") == "short text"
     cut = excerpt("alpha " * 100, 50)
     assert len(cut) <= 50 and cut.endswith("alpha…")
+
+
+def test_links_in_status_texts_lead_nowhere_dangerous_in_the_markdown(org):
+    work = portfolio_create(org)
+    attacks = "\n\n".join(LINK_ATTACKS)
+    StatusUpdate.objects.create(
+        initiative=work.revamp,
+        date=work.today,
+        health="red",
+        progress=1,
+        summary=attacks[:4000],
+        risks="[risk](JaVaScRiPt:alert(1)) and [ok](https://example.com/risk)",
+        decisions_needed="[d]: javascript:alert(1)\n\n[d]",
+    )
+    text = report_markdown(leadership_report_data(period=work.quarter, today=work.today))
+    assert _unsafe_targets(text) == []
+    assert "[ok](https://example.com/risk)" in text
