@@ -299,7 +299,7 @@ def _plan_claim(
     if not claimed:
         # Lock the plan so that what `merges` reads cannot change before this change is saved.
         current = (
-            GrowthPlan.objects.select_for_update()
+            GrowthPlan.objects.select_for_update(of=("self",))
             .select_related("updated_by", "target_level")
             .get(pk=plan.pk)
         )

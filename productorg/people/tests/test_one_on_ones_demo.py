@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 from collections import Counter
 
 import pytest
@@ -147,12 +146,13 @@ def test_writing_the_demo_1_1s_again_leaves_existing_pairs_alone(small_demo):
     assert one_on_ones_snapshot() == before
 
 
-def test_the_1_1s_add_little_time_to_the_small_demo(db):
+def test_the_1_1s_add_little_time_to_the_small_demo(db, django_assert_max_num_queries):
+    # Written in bulk: a fixed number of queries however many series, meetings and notes (a
+    # wall-clock bound here failed whenever the machine was busy; timings live in bench/).
     with transaction.atomic():
         demo_organisation_create(size="small", seed=3)
         OneOnOne.objects.all().delete()
-        started = time.perf_counter()
-        one_on_ones_demo_create(seed=3, today=REFERENCE_DATE)
-        elapsed = time.perf_counter() - started
+        with django_assert_max_num_queries(40):
+            one_on_ones_demo_create(seed=3, today=REFERENCE_DATE)
+        assert OneOnOne.objects.count() > 30
         transaction.set_rollback(True)
-    assert elapsed < 2.0
