@@ -203,10 +203,9 @@ def test_a_nul_deep_in_the_file_exits_2_naming_line_and_column_without_a_traceba
 
 def test_utf8_with_a_stray_byte_exits_2_naming_the_line(org, tmp_path):
     path = tmp_path / "export.csv"
-    path.write_bytes(
-        "Summary,Issue key,Issue id,Issue Type,Status,Project key\nCafé ✓,CHK-1,1,Epic,To Do,CHK\n".encode()
-        + b"Caf\xe9,CHK-2,2,Epic,To Do,CHK\n"
-    )
+    header = "Summary,Issue key,Issue id,Issue Type,Status,Project key\n"
+    valid = "Café ✓,CHK-1,1,Epic,To Do,CHK\n"
+    path.write_bytes((header + valid).encode() + b"Caf\xe9,CHK-2,2,Epic,To Do,CHK\n")
 
     result = invoke(str(path), *MAPPED)
 
