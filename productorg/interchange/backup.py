@@ -272,6 +272,7 @@ def _load(
             continue
         if not isinstance(row, dict) or str(row.get("model", "")).lower() not in allowed:
             raise BackupError(f"Line {number} is not an object of a backed-up model.")
+        _refuse_nul(row, number)
         try:
             for deserialized in serializers.deserialize("python", [row], using=using):
                 # Raw saves: no save() overrides, auto_now fields keep the backed-up times.
@@ -290,6 +291,28 @@ def _load(
             f"{summary.total} were read."
         )
     return summary
+
+
+def _refuse_nul(row: dict, number: int) -> None:
+    """A NUL character in any text of a row (SQLite stores one, PostgreSQL refuses it) is
+    refused naming the row, before it is written, instead of failing the load in the database."""
+    for name, value in (row.get("fields") or {}).items():
+        if _holds_nul(value):
+            raise BackupError(
+                f"Line {number}: {row['model']} row {row.get('pk')!r}, field {name!r} holds a "
+                "NUL character (a zero byte), which PostgreSQL cannot store; nothing was "
+                "restored. Remove it in the database the backup came from and back up again."
+            )
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def backup_restore(

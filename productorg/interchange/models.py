@@ -99,6 +99,8 @@ class ImportRun(models.Model):
     phase = models.CharField(max_length=16, blank=True)
     done = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(default=0)
+    # The upload's column names, read by the worker for the mapping step.
+    columns = models.JSONField(default=list, blank=True)
     report = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(

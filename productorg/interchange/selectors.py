@@ -16,7 +16,6 @@ from django.db.models import Prefetch
 from django.http import QueryDict
 
 from productorg.accounts import permissions
-from productorg.interchange.importers.reading import open_table
 from productorg.interchange.models import ImportRun, ImportTarget
 from productorg.planning.models import PlanRun, Scenario
 from productorg.strategy.forms import InitiativeFilterForm
@@ -364,7 +363,6 @@ def import_runs_recent(*, user: User, limit: int = 10) -> list[ImportRun]:
 
 
 def import_run_columns(*, import_run: ImportRun) -> list[str]:
-    """The column names of the run's uploaded file, for the mapping step (ReadError if none)."""
-    with open(import_run.stored_file, "rb") as file:
-        table = open_table(file, name=import_run.filename)
-        return list(dict.fromkeys(name for name in table.header.names if name))
+    """The column names of the run's uploaded file, as the worker read them for the mapping
+    step (the web process never opens an upload)."""
+    return list(import_run.columns or [])

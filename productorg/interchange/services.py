@@ -121,7 +121,9 @@ def import_run_create(
     with stored.open("wb") as destination:
         for chunk in upload.chunks():
             destination.write(chunk)
-    status = ImportRun.Status.COLUMNS if needs_columns(source) else ImportRun.Status.QUEUED
+    # Even a file that waits for its columns is read by the worker (its header), never here:
+    # the web process does not open uploads (a hostile workbook costs the worker alone).
+    status = ImportRun.Status.QUEUED
 
     def create(stored_token: uuid.UUID | None) -> ImportRun:
         run = ImportRun.objects.create(
@@ -135,8 +137,7 @@ def import_run_create(
             requested_by=user,
             form_token=stored_token,
         )
-        if status == ImportRun.Status.QUEUED:
-            _enqueue(run)
+        _enqueue(run)
         return run
 
     run = once.create_once(ImportRun, user_id=user.pk, token=form_token, create=create)
@@ -204,11 +205,15 @@ def import_run_confirm(*, import_run: ImportRun) -> ImportRun:
 
 
 def import_run_execute(*, import_run_id: int) -> ImportRun:
-    """Run a queued import (its dry run, or the real one) and store its report."""
+    """Run a queued import (reading its header for the column step, its dry run, or the real
+    one) and store what came of it. Errors the file causes fail the run with their reason;
+    any other exception is the task's to record (import_run_fail)."""
     run = ImportRun.objects.get(pk=import_run_id)
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportRun.Status.RUNNING, phase="reading", updated_at=timezone.now()
     )
+    if wants_header(run):
+        return _header_read(run)
     recorder = _ProgressRecorder(run.pk)
     try:
         with open(run.stored_file, "rb") as file:
@@ -224,15 +229,51 @@ def import_run_execute(*, import_run_id: int) -> ImportRun:
             )
     except (ReadError, ValueError, OSError) as error:
         return _run_finished(run, status=ImportRun.Status.FAILED, error=_reason(error))
-    except Exception:
-        # A bug, not the file: the page must stop polling; the worker logs the traceback.
-        _run_finished(run, status=ImportRun.Status.FAILED, error=UNEXPECTED)
-        raise
     if report.applied:
         import_profile_save(source=run.source, options=remembered_options(run.options))
         Path(run.stored_file).unlink(missing_ok=True)
         return _run_finished(run, status=ImportRun.Status.APPLIED, report=report)
     return _run_finished(run, status=ImportRun.Status.CHECKED, report=report)
+
+
+def import_run_fail(*, import_run_id: int, error: BaseException) -> None:
+    """Mark a run that stopped on an unexpected error failed, with the error, so its page
+    stops polling; written alone, so what could not be saved (the report) is not sent again."""
+    ImportRun.objects.filter(
+        pk=import_run_id, status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING]
+    ).update(
+        status=ImportRun.Status.FAILED,
+        error=f"{UNEXPECTED} ({_first_line(error)})",
+        phase="",
+        finished_at=timezone.now(),
+    )
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
+
+
+def wants_header(run: ImportRun) -> bool:
+    """Whether the run's next step is reading its file's column names for the mapping."""
+    return needs_columns(run.source) and "columns" not in (run.options or {})
+
+
+def _header_read(run: ImportRun) -> ImportRun:
+    """The column names of the upload, for the mapping step (status COLUMNS), or why the
+    file cannot be read at all (FAILED). Opening the table checks the whole file's encoding
+    and an XLSX's archive, so a file refused here is refused before any column is chosen."""
+    from productorg.interchange.importers.reading import open_table
+
+    try:
+        with open(run.stored_file, "rb") as file:
+            table = open_table(file, name=run.filename)
+            names = list(dict.fromkeys(name for name in table.header.names if name))
+    except (ReadError, OSError) as error:
+        return _run_finished(run, status=ImportRun.Status.FAILED, error=_reason(error))
+    run.columns = names
+    run.save(update_fields=["columns"])
+    return _run_finished(run, status=ImportRun.Status.COLUMNS)
 
 
 def _reason(error: Exception) -> str:

@@ -529,6 +529,19 @@ def _run_failed(run: PlanRun, recorder: _ProgressRecorder, error: str) -> None:
     )
 
 
+def plan_run_fail(*, plan_run_id: int, error: BaseException) -> None:
+    """Mark a run that stopped on an unexpected error (outside the solve, which records its
+    own) failed with the error, so its page stops waiting; a finished run is left alone."""
+    text = (str(error).strip().splitlines() or [""])[0][:300]
+    PlanRun.objects.filter(
+        pk=plan_run_id, status__in=[PlanRun.Status.QUEUED, PlanRun.Status.RUNNING]
+    ).update(
+        status=PlanRun.Status.FAILED,
+        error=f"{type(error).__name__}: {text}" if text else type(error).__name__,
+        finished_at=timezone.now(),
+    )
+
+
 def plan_run_stop(*, plan_run: PlanRun) -> PlanRun:
     """Stop a run: a queued one at once (no plan), a running one at its next check, keeping
     the best plan found so far. A finished run is left as it is."""

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,20 @@ csv.field_size_limit(64 * 1024 * 1024)
 _SNIFF_BYTES = 64 * 1024
 _CHUNK = 1024 * 1024
 _DELIMITERS = ",;\t"
+# How many lines a refusal names before "and N more".
+_LINES_NAMED = 10
+
+# What a workbook may unpack to, checked on the ZIP's directory before anything is inflated.
+# Python's zipfile never inflates an entry past the size its directory declares (it fails the
+# CRC instead), so these declared sizes bound the memory and time a workbook can cost. A real
+# 50,000-row export unpacks to a few hundred megabytes at a ratio of 10 to 30.
+XLSX_MAX_ENTRIES = 10_000
+XLSX_MAX_UNPACKED = 1024 * 1024 * 1024
+# The shared strings are loaded whole (every other part is streamed).
+XLSX_MAX_SHARED_STRINGS = 256 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+_RATIO_FROM = 1024 * 1024
+_MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 
 
 class ReadError(Exception):
@@ -158,7 +173,7 @@ def open_table(file: IO[bytes], *, name: str = "") -> Table:
     if not start.strip():
         raise ReadError("The file is empty.")
     if start.startswith(b"PK\x03\x04"):
-        return _open_xlsx(file, size=size)
+        return _open_xlsx(file, size=size, name=name)
     if start.lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<!doctype", b"<html", b"<table")):
         # Jira's "Export Excel" writes an HTML page named .xls.
         raise ReadError(
@@ -169,39 +184,131 @@ def open_table(file: IO[bytes], *, name: str = "") -> Table:
         raise ReadError(
             "This is an old Excel .xls workbook; save it as .xlsx or CSV and import that."
         )
-    # NUL bytes mean binary unless the file says it is UTF-16; checked before decoding,
-    # which would otherwise blame the encoding.
-    if b"\x00" in start and not start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ReadError("This is a binary file, not a CSV or XLSX export.")
+    if name.lower().endswith(_MACRO_SUFFIXES):
+        raise ReadError(_MACROS)
     encoding, notes = _encoding(file, start)
     return _open_csv(file, encoding=encoding, notes=notes, size=size, name=name)
 
 
 def _encoding(file: IO[bytes], start: bytes) -> tuple[str, list[str]]:
+    """The file's encoding, decided on evidence from the whole file, and a note when it is
+    not plain UTF-8. ReadError when the evidence says no encoding reads it right."""
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        _check_decodes(file, "utf-16", "UTF-16")
         return "utf-16", []
-    # Check the whole file: a Windows-1252 é may first appear on row 40,000.
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    if b"\x00" in start:
+        # Text without a byte-order mark has NUL bytes only as UTF-16 writes ASCII: one in
+        # every other position. Anything else is binary (NULs later on are refused per line).
+        endian = _utf16_without_bom(start)
+        if endian is None:
+            raise ReadError("This is a binary file, not a CSV or XLSX export.")
+        codec = f"utf-16-{endian}"
+        label = "little-endian" if endian == "le" else "big-endian"
+        _check_decodes(file, codec, "UTF-16")
+        return codec, [f"The file is UTF-16 ({label}) without a byte-order mark; read as such."]
+    scan = _scan_utf8(file)
+    if not scan.invalid_lines:
+        return "utf-8-sig", []
+    if scan.multibyte or start.startswith(codecs.BOM_UTF8):
+        # Valid UTF-8 elsewhere: reading it all as Windows-1252 would turn every é into Ã©.
+        raise ReadError(
+            f"The file is UTF-8 but {_lines_named(scan.invalid_lines, scan.invalid_count)} "
+            "bytes that are not UTF-8 (a paste from another program, say); fix those lines "
+            "or save the file again as UTF-8 (in Excel: Save As → CSV UTF-8) and import it.",
+            line=scan.invalid_lines[0],
+        )
+    # Bytes above 0x7F and not one valid UTF-8 sequence among them: a single-byte encoding.
+    _check_decodes(file, "cp1252", "Windows-1252")
+    return "windows-1252", [
+        "The file is not UTF-8 (it has no UTF-8 characters and bytes that are not UTF-8); "
+        "it was read as Windows-1252 (Excel's ANSI)."
+    ]
+
+
+def _utf16_without_bom(start: bytes) -> str | None:
+    """ "le" or "be" when the zero bytes fall as UTF-16 puts them over mostly ASCII text."""
+    sample = start[: len(start) - len(start) % 2]
+    if len(sample) < 4:
+        return None
+    half = len(sample) // 2
+    even_zeros, odd_zeros = sample[0::2].count(0), sample[1::2].count(0)
+    if odd_zeros >= 0.5 * half and even_zeros <= 0.05 * half:
+        return "le"
+    if even_zeros >= 0.5 * half and odd_zeros <= 0.05 * half:
+        return "be"
+    return None
+
+
+def _check_decodes(file: IO[bytes], codec: str, label: str) -> None:
+    decoder = codecs.getincrementaldecoder(codec)()
     try:
         while chunk := file.read(_CHUNK):
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
-        return "utf-8-sig", []
-    except UnicodeDecodeError:
-        pass
-    finally:
-        file.seek(0)
-    decoder = codecs.getincrementaldecoder("cp1252")()
-    try:
-        while chunk := file.read(_CHUNK):
-            decoder.decode(chunk)
     except UnicodeDecodeError as error:
         raise ReadError(
-            "The file is neither UTF-8 nor Windows-1252 text; export it again as UTF-8 CSV."
+            f"The file is neither UTF-8 nor {label} text throughout; export it again as UTF-8 CSV."
         ) from error
     finally:
         file.seek(0)
-    return "windows-1252", ["The file is not UTF-8; it was read as Windows-1252 (Excel's ANSI)."]
+
+
+@dataclass
+class _Utf8Scan:
+    multibyte: bool = False
+    invalid_lines: list[int] = field(default_factory=list)
+    invalid_count: int = 0
+    last_line: int = 0
+    lines_before: int = 0
+
+
+def _scan_utf8(file: IO[bytes]) -> _Utf8Scan:
+    """One pass over the whole file: does it hold valid multi-byte UTF-8, and which lines
+    hold bytes that are not UTF-8 (the first few named, all counted)."""
+    scan = _Utf8Scan()
+    _scanning.scan = scan
+    decoder = codecs.getincrementaldecoder("utf-8")(errors=_SCAN_ERRORS)
+    try:
+        while chunk := file.read(_CHUNK):
+            # Invalid bytes decode to nothing, so what is left is ASCII unless valid
+            # multi-byte sequences were among them.
+            if not decoder.decode(chunk).isascii():
+                scan.multibyte = True
+            scan.lines_before += chunk.count(b"\n")
+        decoder.decode(b"", final=True)
+    finally:
+        file.seek(0)
+        _scanning.scan = None
+    return scan
+
+
+_scanning = threading.local()
+_SCAN_ERRORS = "productorg-utf8-scan"
+
+
+def _record_invalid(error: UnicodeError) -> tuple[str, int]:
+    """The decode error handler of _scan_utf8: note the line of the invalid bytes, skip them."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    scan: _Utf8Scan = _scanning.scan
+    # error.object is the decoder's pending bytes (part of one character, no newline) and
+    # the chunk being decoded.
+    line = scan.lines_before + 1 + error.object.count(b"\n", 0, error.start)
+    if line != scan.last_line:
+        scan.last_line = line
+        scan.invalid_count += 1
+        if len(scan.invalid_lines) < _LINES_NAMED:
+            scan.invalid_lines.append(line)
+    return "", error.end
+
+
+codecs.register_error(_SCAN_ERRORS, _record_invalid)
+
+
+def _lines_named(lines: list[int], count: int) -> str:
+    named = ", ".join(str(line) for line in lines)
+    more = f" and {count - len(lines)} more" if count > len(lines) else ""
+    return f"line {named} holds" if count == 1 else f"lines {named}{more} hold"
 
 
 def _delimiter(header_line: str) -> str:
@@ -223,18 +330,62 @@ def _open_csv(file: IO[bytes], *, encoding: str, notes: list[str], size: int, na
         raise ReadError(f"Line 1: the header cannot be read ({error}).", line=1) from error
     except StopIteration as error:
         raise ReadError("The file is empty.") from error
-    header = Header.of(names)
+    header = _header_of(names)
     if not header._positions:
         raise ReadError("The first line holds no column names.", line=1)
     return Table(
         header=header,
-        rows=_csv_rows(reader, header, text),
+        rows=_without_nul(_csv_rows(reader, header, text)),
         kind="csv",
         encoding=encoding.removesuffix("-sig"),
         size=size,
         notes=notes,
         _source=file,
     )
+
+
+_NUL_REFUSED = (
+    "No text field can store one (PostgreSQL refuses it): remove it from the file and import again."
+)
+
+
+def _header_of(names: list[str]) -> Header:
+    for position, name in enumerate(names, start=1):
+        if "\x00" in name:
+            raise ReadError(
+                f"A NUL character (a zero byte) is in line 1, column {position} (the header). "
+                + _NUL_REFUSED,
+                line=1,
+            )
+    return Header.of(names)
+
+
+def _without_nul(rows: Iterator[Row]) -> Iterator[Row]:
+    """The rows, refused at the end (before anything is written: every importer reads all
+    rows first) when any cell holds a NUL, naming each line and column."""
+    found: list[str] = []
+    first_line = count = 0
+    for row in rows:
+        bad = [position for position, cell in enumerate(row.cells) if "\x00" in cell]
+        if not bad:
+            yield row
+            continue
+        count += 1
+        first_line = first_line or row.line
+        if len(found) < _LINES_NAMED:
+            columns = ", ".join(_column_name(row.header, position) for position in bad)
+            found.append(f"line {row.line}, column{'s' if len(bad) > 1 else ''} {columns}")
+    if found:
+        more = f" and {count - len(found)} more lines" if count > len(found) else ""
+        raise ReadError(
+            f"A NUL character (a zero byte) is in {'; '.join(found)}{more}. {_NUL_REFUSED}",
+            line=first_line,
+        )
+
+
+def _column_name(header: Header, position: int) -> str:
+    name = header.names[position] if position < len(header.names) else ""
+    return name or f"column {position + 1}"
 
 
 def _csv_rows(reader, header: Header, text: io.TextIOWrapper) -> Iterator[Row]:
@@ -267,24 +418,137 @@ def _csv_records(reader, header: Header) -> Iterator[Row]:
             yield row
 
 
-def _open_xlsx(file: IO[bytes], *, size: int) -> Table:
-    # Imported here: openpyxl is only needed for workbooks.
+_MACROS = (
+    "This workbook is macro-enabled (.xlsm); macros are never imported. Save it as an "
+    "Excel Workbook (.xlsx) or CSV and import that."
+)
+_NOT_XLSX = "This is a ZIP file but not a readable XLSX workbook (is it truncated?)."
+
+
+def check_xlsx_archive(file: IO[bytes]) -> None:
+    """Refuse a workbook that would unpack to too much (a ZIP bomb) or holds macros, from the
+    ZIP's directory alone: nothing is inflated but [Content_Types].xml."""
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ReadError(_NOT_XLSX) from error
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > XLSX_MAX_ENTRIES:
+            raise ReadError(
+                f"This workbook holds {len(entries):,} parts (at most {XLSX_MAX_ENTRIES:,}); "
+                "it is not a spreadsheet export. Save it again as .xlsx or CSV."
+            )
+        unpacked = 0
+        for entry in entries:
+            unpacked += entry.file_size
+            ratio = entry.file_size / max(entry.compress_size, 1)
+            if entry.file_size > _RATIO_FROM and ratio > XLSX_MAX_RATIO:
+                raise ReadError(
+                    f"This workbook's part {entry.filename} would unpack {ratio:,.0f} times "
+                    "larger than it is stored, as a ZIP bomb does; it was not opened."
+                )
+            if entry.filename.lower() == "xl/sharedstrings.xml" and (
+                entry.file_size > XLSX_MAX_SHARED_STRINGS
+            ):
+                raise ReadError(
+                    f"This workbook's text unpacks to {_megabytes(entry.file_size)} (at most "
+                    f"{_megabytes(XLSX_MAX_SHARED_STRINGS)}); import it as CSV instead."
+                )
+            if entry.filename.lower() == "xl/vbaproject.bin":
+                raise ReadError(_MACROS)
+        if unpacked > XLSX_MAX_UNPACKED:
+            raise ReadError(
+                f"This workbook unpacks to {_megabytes(unpacked)} (at most "
+                f"{_megabytes(XLSX_MAX_UNPACKED)}); import it as CSV instead."
+            )
+        try:
+            content_types = archive.read("[Content_Types].xml")
+        except KeyError as error:
+            raise ReadError(_NOT_XLSX) from error
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+            raise ReadError(_NOT_XLSX) from error
+        if b"macroenabled" in content_types.lower():
+            raise ReadError(_MACROS)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def _xml_refused(error: Exception) -> ReadError:
+    """What a workbook whose XML the parser refuses is, for the person importing."""
+    from defusedxml import DefusedXmlException
+
+    if isinstance(error, DefusedXmlException):
+        return ReadError(
+            "This workbook's XML declares entities or a DTD, which spreadsheet programs never "
+            "write (it is how XML attacks work); it was not read. Save it again as .xlsx or "
+            "CSV from your spreadsheet program."
+        )
+    return ReadError(
+        "This workbook's XML is malformed, so it cannot be read (is it truncated or edited "
+        "by hand?). Save it again as .xlsx or CSV from your spreadsheet program."
+    )
+
+
+# The parse errors a workbook's XML raises: expat's (through defusedxml), lxml's when
+# openpyxl uses it, and defusedxml's refusals (ValueErrors).
+def _xml_errors() -> tuple[type[Exception], ...]:
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    errors: list[type[Exception]] = [ParseError, DefusedXmlException]
+    try:
+        from lxml.etree import LxmlError
+    except ImportError:
+        pass
+    else:
+        errors.append(LxmlError)
+    return tuple(errors)
+
+
+def _xml_cause(error: BaseException, xml_errors: tuple[type[Exception], ...]) -> Exception | None:
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, xml_errors):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _open_xlsx(file: IO[bytes], *, size: int, name: str = "") -> Table:
+    if name.lower().endswith(_MACRO_SUFFIXES):
+        raise ReadError(_MACROS)
+    check_xlsx_archive(file)
+    file.seek(0)
+    # Imported here: openpyxl is only needed for workbooks. It parses with defusedxml (a
+    # dependency for that reason): an entity-expanding or XXE workbook is refused, not read.
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    xml_errors = _xml_errors()
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ReadError(
-            "This is a ZIP file but not a readable XLSX workbook (is it truncated?)."
-        ) from error
+    except (
+        *xml_errors,
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+    ) as error:
+        # openpyxl wraps a part's parse error in a ValueError of its own.
+        cause = _xml_cause(error, xml_errors)
+        raise (_xml_refused(cause) if cause else ReadError(_NOT_XLSX)) from error
     sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
+    values = _xml_checked(sheet.iter_rows(values_only=True), xml_errors)
     try:
         names = [_cell_text(value) for value in next(values)]
     except StopIteration as error:
         raise ReadError("The workbook's first sheet is empty.") from error
-    header = Header.of(names)
+    header = _header_of(names)
     if not header._positions:
         raise ReadError("The first row of the first sheet holds no column names.", line=1)
     notes = []
@@ -292,13 +556,23 @@ def _open_xlsx(file: IO[bytes], *, size: int) -> Table:
         notes.append(f"Read the first sheet, {sheet.title!r}; the workbook has others.")
     return Table(
         header=header,
-        rows=_xlsx_rows(values, header),
+        rows=_without_nul(_xlsx_rows(values, header)),
         kind="xlsx",
         encoding="xlsx",
         size=size,
         notes=notes,
         _source=file,
     )
+
+
+def _xml_checked(values: Iterator, xml_errors: tuple[type[Exception], ...]) -> Iterator:
+    """The sheet's rows; the sheet is parsed as it is read, so its XML can fail on any row."""
+    try:
+        yield from values
+    except xml_errors as error:
+        raise _xml_refused(error) from error
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise ReadError(_NOT_XLSX) from error
 
 
 def _xlsx_rows(values, header: Header) -> Iterator[Row]:

@@ -281,3 +281,54 @@ def test_the_cli_answers_a_bad_file_with_exit_2_and_writes_nothing(db, tmp_path,
     assert result.exit_code == 2, result.output
     assert "Nothing was restored" in result.stderr
     assert not User.objects.exists()
+
+
+def with_nul_in(document: str, model: str, field: str, value: object) -> str:
+    """The backup as SQLite would have written it with a NUL in one row's field."""
+    lines = document.splitlines()
+    for index, line in enumerate(lines):
+        row = json.loads(line)
+        if row.get("model") == model:
+            row["fields"][field] = value
+            lines[index] = json.dumps(row)
+            return "\n".join(lines) + "\n"
+    raise AssertionError(f"no {model} in the backup")
+
+
+def test_a_nul_in_a_text_field_is_refused_naming_the_row_and_nothing_is_restored(workspace):
+    document = with_nul_in(written(), "strategy.initiative", "title", "Faster\x00checkout")
+    pk = next(
+        json.loads(line)["pk"] for line in document.splitlines() if "Faster\\u0000checkout" in line
+    )
+    wipe()
+
+    with pytest.raises(BackupError, match="NUL character") as refused:
+        backup.backup_restore(stream=io.StringIO(document))
+
+    assert f"strategy.initiative row {pk!r}, field 'title'" in refused.value.message
+    assert not Initiative.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_a_nul_nested_in_a_json_field_is_refused_too(workspace):
+    from productorg.interchange.models import ImportProfile
+
+    ImportProfile.objects.create(source="jira", options={"issue_types": ["Epic"]})
+    document = with_nul_in(written(), "interchange.importprofile", "options", {"a": ["b\x00"]})
+    wipe()
+
+    with pytest.raises(BackupError, match="interchange.importprofile row .*'options'"):
+        backup.backup_restore(stream=io.StringIO(document))
+
+
+def test_the_cli_refuses_a_backup_holding_a_nul_with_exit_2_and_no_traceback(workspace, tmp_path):
+    path = tmp_path / "backup.jsonl"
+    path.write_text(with_nul_in(written(), "strategy.initiative", "title", "S\x00m"))
+    wipe()
+
+    result = runner.invoke(app, ["restore", str(path)])
+
+    assert result.exit_code == 2, result.output
+    assert "NUL character" in result.stderr
+    assert "Traceback" not in result.output
+    assert not User.objects.exists()

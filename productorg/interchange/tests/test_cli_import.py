@@ -183,3 +183,32 @@ def test_bad_category_and_decimal_options_exit_2(org, arguments, message):
     result = invoke(COMPANY, *MAPPED, *arguments)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_a_nul_deep_in_the_file_exits_2_naming_line_and_column_without_a_traceback(org, tmp_path):
+    header = "Summary,Issue key,Issue id,Issue Type,Status,Project key,Description\n"
+    rows = "".join(f"Epic {n},CHK-{n},{n},Epic,To Do,CHK,plain\n" for n in range(1, 3000))
+    path = tmp_path / "export.csv"
+    path.write_text(header + rows + "Late,CHK-9999,9999,Epic,To Do,CHK,a\x00b\n")
+    assert path.stat().st_size > 64 * 1024
+
+    result = invoke(str(path), *MAPPED)
+
+    assert result.exit_code == 2, result.output
+    assert "NUL character" in result.output
+    assert "line 3001, column Description" in result.output
+    assert "Traceback" not in result.output
+    assert not jira_initiatives().exists()
+
+
+def test_utf8_with_a_stray_byte_exits_2_naming_the_line(org, tmp_path):
+    path = tmp_path / "export.csv"
+    header = "Summary,Issue key,Issue id,Issue Type,Status,Project key\n"
+    valid = "Café ✓,CHK-1,1,Epic,To Do,CHK\n"
+    path.write_bytes((header + valid).encode() + b"Caf\xe9,CHK-2,2,Epic,To Do,CHK\n")
+
+    result = invoke(str(path), *MAPPED)
+
+    assert result.exit_code == 2, result.output
+    assert "line 3 holds bytes that are not UTF-8" in result.output
+    assert not jira_initiatives().exists()

@@ -236,8 +236,11 @@ def test_an_admin_maps_columns_saves_a_preset_and_imports_people(
     org, client, django_capture_on_commit_callbacks
 ):
     client.force_login(org.ada)
-    response = upload(client, "csv", PEOPLE_CSV, target="people")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "csv", PEOPLE_CSV, target="people")
     run = ImportRun.objects.get()
+    # The worker read the header; the run's page leads on to choosing the columns.
+    response = client.get(response.url)
     assert response.url == reverse("interchange:import-columns", args=[run.pk])
     page = client.get(response.url).content.decode()
     assert "Work e-mail" in page
@@ -407,3 +410,96 @@ def test_options_of_another_leaders_run_are_a_404(org, client):
         reverse("interchange:import-options", args=[run.pk]), {"default_category": "growth"}
     )
     assert response.status_code == 404
+
+
+def workbook_with_shared_strings(strings_xml: str) -> bytes:
+    from productorg.interchange.tests.test_reading_hostile import shared_strings_workbook
+
+    return shared_strings_workbook(strings_xml.encode())
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "bomb.xlsx",
+            lambda: workbook_with_shared_strings(
+                "<sst><si><t>Title</t></si><si><t>" + "x" * (50 * 1024 * 1024) + "</t></si></sst>"
+            ),
+            "ZIP bomb",
+        ),
+        (
+            "laughs.xlsx",
+            lambda: workbook_with_shared_strings(
+                '<!DOCTYPE s [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                "<sst><si><t>Title</t></si><si><t>&b;</t></si></sst>"
+            ),
+            "declares entities or a DTD",
+        ),
+        ("macros.xlsm", lambda: workbook_with_shared_strings("<sst></sst>"), "macro-enabled"),
+    ],
+    ids=["bomb", "laughs", "xlsm"],
+)
+def test_a_hostile_workbook_fails_its_run_with_a_reason_read_by_the_worker_alone(
+    org, client, name, content, message, django_capture_on_commit_callbacks, monkeypatch
+):
+    client.force_login(org.gabe.user)
+    # The web process never opens the upload: the upload and every page work without it.
+    import productorg.interchange.importers.reading as reading
+
+    opened = []
+    real_open_table = reading.open_table
+    monkeypatch.setattr(
+        reading, "open_table", lambda *a, **k: opened.append(1) or real_open_table(*a, **k)
+    )
+    response = upload(client, "csv", content(), name=name, target="initiatives")
+    run = ImportRun.objects.get()
+    assert client.get(response.url).status_code == 200
+    assert not opened
+    from productorg.interchange.tasks import import_run_execute_task
+
+    import_run_execute_task.call(run.pk)  # what the worker does
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert "Nothing was written." in page.content.decode()
+
+
+def test_a_nul_past_the_first_64_kb_fails_the_check_naming_line_and_column(
+    org, client, django_capture_on_commit_callbacks
+):
+    client.force_login(org.gabe.user)
+    rows = "".join(f"Epic {n},CHK-{n},{n},Epic,To Do,To Do,CHK,,,,,\r\n" for n in range(9, 2500))
+    content = JIRA_CSV + rows + "Bad,CHK-9999,9999,Epic,To Do,To Do,CHK,,,,,a\x00b\r\n"
+    assert len(JIRA_CSV + rows) > 64 * 1024
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "jira", content, **jira_fields())
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED, run.status
+    assert "NUL" in run.error and "line 2497, column Description" in run.error, run.error
+    assert "NUL" in client.get(response.url).content.decode()
+    assert not Initiative.objects.filter(source="jira").exists()
+
+
+def test_any_exception_in_the_import_job_fails_its_run_with_the_reason(
+    org, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from productorg.interchange import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the report could not be stored")
+
+    monkeypatch.setattr(services, "_run_finished", broken)
+    client.force_login(org.gabe.user)
+    # The immediate backend, like the worker, logs the task's exception and goes on.
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "jira", JIRA_CSV, **jira_fields())
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED
+    assert "RuntimeError: the report could not be stored" in run.error
+    monkeypatch.undo()
+    page = client.get(reverse("interchange:import-run", args=[run.pk])).content.decode()
+    assert "the report could not be stored" in page
+    assert 'hx-trigger="every 1s"' not in page

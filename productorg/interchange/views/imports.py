@@ -10,14 +10,14 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from productorg.interchange import selectors, services
 from productorg.interchange.forms import ColumnsForm, RunOptionsForm, TeamMapForm, UploadForm
 from productorg.interchange.importers import mapped
-from productorg.interchange.importers.reading import ReadError
 from productorg.interchange.importers.report import Action, ImportReport
 from productorg.interchange.models import ImportRun, ImportTarget
 from productorg.pages import form_status, htmx_partial
@@ -58,8 +58,6 @@ def import_upload(request: HttpRequest, source: str) -> HttpResponse:
             user=request.user,
             form_token=form.cleaned_data["form_token"],
         )
-        if run.status == ImportRun.Status.COLUMNS:
-            return redirect("interchange:import-columns", run.pk)
         return redirect("interchange:import-run", run.pk)
     context = {"choice": choice, "form": form}
     return render(
@@ -73,11 +71,7 @@ def import_columns(request: HttpRequest, run_id: int) -> HttpResponse:
         services.needs_columns(run.source)
     ):
         return redirect("interchange:import-run", run.pk)
-    try:
-        columns = selectors.import_run_columns(import_run=run)
-    except (ReadError, OSError) as error:
-        messages.error(request, getattr(error, "message", "The uploaded file is gone."))
-        return redirect("interchange:import-upload", run.source)
+    columns = selectors.import_run_columns(import_run=run)
     presets = mapped.mapping_presets_for(source=run.source, target=run.target)
     form = ColumnsForm(
         request.POST or None,
@@ -112,6 +106,12 @@ def _columns_initial(request, run: ImportRun, columns: list[str], presets) -> di
 
 def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run_or_404(request, run_id)
+    if run.status == ImportRun.Status.COLUMNS:
+        # The worker has read the file's columns: on to choosing them (the poll too).
+        columns_url = reverse("interchange:import-columns", args=[run.pk])
+        if request.htmx:
+            return HttpResponseClientRedirect(columns_url)
+        return redirect(columns_url)
     show = request.GET.get("show", "all")
     context = {"run": run, "show": show, **_run_context(run, show)}
     return render(request, htmx_partial(request, RUN, "run"), context)
@@ -119,7 +119,7 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 def _run_context(run: ImportRun, show: str) -> dict:
     active = run.status in {ImportRun.Status.QUEUED, ImportRun.Status.RUNNING}
-    context: dict = {"active": active}
+    context: dict = {"active": active, "reading_columns": services.wants_header(run)}
     if active:
         quiet_for = timezone.now() - run.updated_at
         context["percent"] = round(100 * run.done / run.total) if run.total else 0

@@ -203,6 +203,10 @@ class _Reader:
         if required and not value:
             self.problem(node, f"{where}: {label} is empty")
             return None
+        if "\x00" in value:
+            # YAML's "\0" escape writes one; PostgreSQL cannot store it.
+            self.problem(node, f"{where}: {label} holds a NUL character, which no text can hold")
+            return None
         if len(value) > max_length:
             self.problem(
                 node,

@@ -353,6 +353,16 @@ def test_leadership_must_be_true_or_false():
     assert "'leadership' must be true or false" in message
 
 
+def test_a_nul_escaped_into_a_text_is_refused_naming_its_line():
+    broken = SMALL.replace(
+        "apm: Takes part in interviews.", 'apm: "Takes part\\0 in interviews."', 1
+    )
+    assert broken != SMALL
+    [(line, message)] = errors_of(broken)
+    assert "holds a NUL character" in message
+    assert broken.splitlines()[line - 1].strip().startswith("apm:")
+
+
 def test_an_empty_file_is_refused():
     assert errors_of("# only a comment\n") == [
         (1, "the file is empty: it needs 'levels' and 'categories'")

@@ -84,3 +84,21 @@ def test_the_worker_command_refuses_a_backend_that_needs_no_worker(db):
 
     assert result.exit_code == 1
     assert "not a database backend" in result.stderr
+
+
+def test_an_error_storing_the_result_marks_the_run_failed_not_running_forever(org, monkeypatch):
+    # Outside the solve, which records its own failures: here saving the result fails (as a
+    # value PostgreSQL refuses would), and the task wrapper still ends the run.
+    def unstorable(result):
+        raise ValueError("the result could not be stored")
+
+    monkeypatch.setattr(services, "result_as_dict", unstorable)
+    run = services.plan_run_create(scenario=_scenario(), requested_by=None)
+
+    job = plan_run_execute_task.enqueue(run.pk)
+
+    run.refresh_from_db()
+    assert job.status.name == "FAILED"
+    assert run.status == PlanRun.Status.FAILED
+    assert run.error == "ValueError: the result could not be stored"
+    assert run.finished_at is not None
