@@ -185,9 +185,7 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(org, client,
     assert not ImportRun.objects.exists()
 
 
-def test_a_file_far_over_the_size_limit_is_the_413_page_naming_the_command(
-    org, client, settings
-):
+def test_a_file_far_over_the_size_limit_is_the_413_page_naming_the_command(org, client, settings):
     settings.IMPORT_MAX_UPLOAD_MB = 1
     client.force_login(org.gabe.user)
     response = upload(client, "linear", "a,b\r\n" + "x,y\r\n" * 300_000)
