@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on everything but static files (productorg/middleware.py).
     "productorg.middleware.NoStoreMiddleware",
+    # 413 for a body larger than its view takes, before the CSRF check or a view reads it.
+    "productorg.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -321,6 +323,15 @@ if not 1 <= IMPORT_MAX_UPLOAD_MB <= 2048:
     raise ImproperlyConfigured("IMPORT_MAX_UPLOAD_MB must be between 1 and 2048")
 # Where an uploaded export waits between its dry run and the confirmed import.
 IMPORT_DIR = VAR_DIR / "imports"
+# Request bodies (productorg/middleware.py answers 413 past these by Content-Length). Forms and
+# the API's JSON take at most 2.5 MB; only views marked `takes_upload` take more, for their
+# file. Files above 2.5 MB go to a temporary file, not memory, as several workers may read
+# uploads at once. Every upload form has one file; the largest forms (team maps, capacity
+# grids) have a few hundred fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 STALE_UPDATE_DAYS = env_int("STALE_UPDATE_DAYS", 14)
 if not 1 <= STALE_UPDATE_DAYS <= 365:

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja.errors import AuthenticationError
 
 from productorg.accounts.services import ApiTokenRejected
+from productorg.middleware import api_too_large_detail
 from productorg.people.services.growth import (
     AssessmentLocked,
     GrowthError,
@@ -82,6 +89,14 @@ def _handlers() -> dict[type[Exception], tuple[int | None, Callable[[Any], dict[
         ApiInputError: (400, lambda error: _body(error.message, error.field)),
         ApiNotAllowed: (403, lambda error: _body(error.message)),
         DjangoValidationError: (400, _django_validation),
+        # Django's own limits, met where the middleware's Content-Length check could not see
+        # them; otherwise they would leave the API as the site's HTML 400 page.
+        RequestDataTooBig: (
+            413,
+            lambda error: _body(api_too_large_detail(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)),
+        ),
+        TooManyFieldsSent: (400, lambda error: _body(str(error))),
+        TooManyFilesSent: (400, lambda error: _body(str(error))),
         EditingError: (400, lambda error: _body(error.message, error.field)),
         EditingNotAllowed: (403, lambda error: _body(error.message)),
         StaleEdit: (409, _stale_body),

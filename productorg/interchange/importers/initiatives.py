@@ -10,6 +10,7 @@ never per row, so ten thousand initiatives import in seconds.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -575,15 +576,20 @@ def _dependency_edges(
     existing: dict[str, Initiative],
     report: ImportReport,
 ) -> list[tuple[str, str]]:
-    """The dependencies the file adds, as key pairs; unknown keys are noted, cycles refused."""
+    """The dependencies the file adds, as key pairs; unknown keys are noted, and a row blocked
+    by itself or on a cycle is an error naming the link or the cycle."""
     in_file = {item.record.key: item for item in planned}
     edges: list[tuple[str, str]] = []
     unknown: set[str] = set()
+    problems: dict[str, list[str]] = {}
     for item in planned:
         for key in dict.fromkeys(key.strip() for key in item.record.depends_on):
-            if not key or key == item.record.key:
+            if not key:
                 continue
-            if key in in_file or key in existing:
+            if key == item.record.key:
+                # A plan cannot wait for itself; dropping the link would hide a typo in the file.
+                problems.setdefault(key, []).append(f"{key} is blocked by itself")
+            elif key in in_file or key in existing:
                 edges.append((item.record.key, key))
             else:
                 unknown.add(key)
@@ -592,26 +598,39 @@ def _dependency_edges(
             f"Dependencies on issues not in this file and not imported before were left out: "
             f"{', '.join(sorted(unknown))}."
         )
-    cyclic = _cyclic_keys(edges, existing)
-    if not cyclic:
+    for key, cycle in _dependency_cycles(edges, existing, in_file, source=report.source).items():
+        problems.setdefault(key, []).append(
+            f"its dependencies make a cycle: {' → '.join(cycle)} (each is blocked by the next)"
+        )
+    if not problems:
         return edges
     for item in planned:
-        if item.record.key in cyclic:
+        if item.record.key in problems:
             report.error(
                 item.record.line,
-                "its dependencies make a cycle among " + ", ".join(sorted(cyclic)),
+                "; ".join(problems[item.record.key]),
                 key=item.record.key,
                 title=item.record.title,
             )
-    planned[:] = [item for item in planned if item.record.key not in cyclic]
-    return [(after, before) for after, before in edges if after not in cyclic]
+    planned[:] = [item for item in planned if item.record.key not in problems]
+    return [(after, before) for after, before in edges if after not in problems]
 
 
-def _cyclic_keys(edges: list[tuple[str, str]], existing: dict[str, Initiative]) -> set[str]:
-    """The keys on a cycle of the dependency graph once the file's links are added.
+def _dependency_cycles(
+    edges: list[tuple[str, str]],
+    existing: dict[str, Initiative],
+    in_file: dict[str, _Planned],
+    *,
+    source: str,
+) -> dict[str, list[str]]:
+    """For each key of the file on a cycle of the dependency graph once the file's links are
+    added, that cycle's members in order, the first one again at the end.
 
-    Nodes are initiative ids for saved initiatives and keys for new ones; the saved links
-    come from one query. Tarjan's algorithm, iterative: a 10,000-link chain must not recurse.
+    Nodes are initiative ids for saved initiatives and keys for new ones; the saved links come
+    from one query, so a cycle may close through initiatives the file never names. Each
+    strongly connected component (Tarjan's algorithm) is its own cycle; within one, a row
+    names the shortest cycle through the first uncovered key, so two cycles that share no
+    initiative are reported apart.
     """
     key_of_id = {initiative.pk: key for key, initiative in existing.items()}
 
@@ -623,15 +642,71 @@ def _cyclic_keys(edges: list[tuple[str, str]], existing: dict[str, Initiative]) 
         after.setdefault(source_id, []).append(target_id)
     for source_key, target_key in edges:
         after.setdefault(node(source_key), []).append(node(target_key))
-    cyclic: set[str] = set()
-    for component in _strongly_connected(after):
-        if len(component) > 1:
-            cyclic.update(
-                key_of_id.get(member, member) if isinstance(member, int) else str(member)
-                for member in component
-            )
-    # Only keys of this import can be named on a row; saved ids outside it drop out.
-    return {key for key in cyclic if isinstance(key, str)}
+    components = [component for component in _strongly_connected(after) if len(component) > 1]
+    if not components:
+        return {}
+    labels = _cycle_labels(components, key_of_id, source=source)
+    line = {node(key): item.record.line for key, item in in_file.items()}
+    cycles: dict[str, list[str]] = {}
+    for component in components:
+        members = set(component)
+        # Only rows of this file carry an error; saved initiatives are named, not blamed.
+        rows = sorted((member for member in component if member in line), key=line.__getitem__)
+        uncovered = set(rows)
+        for start in rows:
+            if start not in uncovered:
+                continue
+            cycle = _cycle_through(start, after, members)
+            named = [labels[member] for member in [*cycle, start]]
+            for member in cycle:
+                if member in uncovered:
+                    uncovered.discard(member)
+                    cycles[labels[member]] = named
+    return cycles
+
+
+def _cycle_labels(
+    components: list[list[object]], key_of_id: dict[int, str], *, source: str
+) -> dict[object, str]:
+    """How each node of the cycles is named: its key, or for a saved initiative outside the
+    file's keys, its key when it came from this source and otherwise its title."""
+    labels: dict[object, str] = {}
+    unnamed = []
+    for component in components:
+        for member in component:
+            if not isinstance(member, int):
+                labels[member] = str(member)
+            elif member in key_of_id:
+                labels[member] = key_of_id[member]
+            else:
+                unnamed.append(member)
+    for chunk in _chunks(unnamed):
+        for pk, from_source, source_key, title in Initiative.objects.filter(
+            pk__in=chunk
+        ).values_list("pk", "source", "source_key", "title"):
+            labels[pk] = source_key if from_source == source and source_key else f"“{title}”"
+    return labels
+
+
+def _cycle_through(
+    start: object, graph: dict[object, list[object]], members: set[object]
+) -> list[object]:
+    """The shortest cycle from `start` back to it inside one strongly connected component
+    (breadth first, so always found), without the closing `start`."""
+    parent: dict[object, object] = {start: start}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        for child in graph.get(current, ()):
+            if child == start:
+                path = [current]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return path[::-1]
+            if child in members and child not in parent:
+                parent[child] = current
+                queue.append(child)
+    raise AssertionError("a strongly connected component has a cycle through every member")
 
 
 def _strongly_connected(graph: dict[object, list[object]]) -> list[list[object]]:

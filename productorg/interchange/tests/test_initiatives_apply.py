@@ -224,7 +224,7 @@ def test_dependencies_link_keys_of_the_file_and_of_earlier_imports(org, leader):
     earlier = InitiativeFactory(title="Earlier", source="jira", source_key="E-1")
     report = apply(
         [
-            InitiativeRecord(line=2, key="A-1", title="One", depends_on=["A-2", "E-1", "A-1"]),
+            InitiativeRecord(line=2, key="A-1", title="One", depends_on=["A-2", "E-1"]),
             InitiativeRecord(line=3, key="A-2", title="Two", depends_on=["NOPE-9"]),
         ],
         user=leader,
@@ -259,6 +259,88 @@ def test_a_dependency_cycle_is_refused_on_its_rows(org, leader):
     assert [row.line for row in report.errors] == [2, 3, 4]
     assert "cycle" in report.errors[0].reason
     assert Dependency.objects.count() == 1
+
+
+def test_a_row_blocked_by_itself_is_an_error_on_its_line(org, leader):
+    report = apply(
+        [
+            InitiativeRecord(line=2, key="A-1", title="One", depends_on=["A-2"]),
+            InitiativeRecord(line=3, key="A-2", title="Two", depends_on=[" A-2 "]),
+        ],
+        user=leader,
+    )
+    assert [(row.line, row.key, row.reason) for row in report.errors] == [
+        (3, "A-2", "A-2 is blocked by itself")
+    ]
+    assert not report.applied
+    assert not Initiative.objects.filter(source="jira").exists()
+
+
+def test_two_separate_cycles_are_named_apart_each_in_order(org, leader):
+    report = apply(
+        [
+            InitiativeRecord(line=2, key="A-1", title="One", depends_on=["A-2"]),
+            InitiativeRecord(line=3, key="A-2", title="Two", depends_on=["A-1"]),
+            InitiativeRecord(line=4, key="B-1", title="Three", depends_on=["B-2"]),
+            InitiativeRecord(line=5, key="B-2", title="Four", depends_on=["B-3"]),
+            InitiativeRecord(line=6, key="B-3", title="Five", depends_on=["B-1", "C-1"]),
+            InitiativeRecord(line=7, key="C-1", title="Fine"),
+        ],
+        user=leader,
+    )
+    first = "its dependencies make a cycle: A-1 → A-2 → A-1 (each is blocked by the next)"
+    second = "its dependencies make a cycle: B-1 → B-2 → B-3 → B-1 (each is blocked by the next)"
+    assert [(row.line, row.reason) for row in report.errors] == [
+        (2, first),
+        (3, first),
+        (4, second),
+        (5, second),
+        (6, second),
+    ]
+    assert not report.applied
+
+
+def test_one_tangle_names_a_cycle_through_every_row_of_it(org, leader):
+    # A-1 is on two cycles; A-3 is only on the second, which the first row's cycle misses.
+    report = apply(
+        [
+            InitiativeRecord(line=2, key="A-1", title="One", depends_on=["A-2"]),
+            InitiativeRecord(line=3, key="A-2", title="Two", depends_on=["A-1", "A-3"]),
+            InitiativeRecord(line=4, key="A-3", title="Three", depends_on=["A-1"]),
+        ],
+        user=leader,
+    )
+    reasons = {row.line: row.reason.split(": ", 1)[1] for row in report.errors}
+    assert reasons == {
+        2: "A-1 → A-2 → A-1 (each is blocked by the next)",
+        3: "A-1 → A-2 → A-1 (each is blocked by the next)",
+        4: "A-3 → A-1 → A-2 → A-3 (each is blocked by the next)",
+    }
+
+
+def test_a_cycle_closing_through_saved_dependencies_names_the_saved_initiatives(org, leader):
+    saved_first = InitiativeFactory(title="Saved one", source="jira", source_key="S-1")
+    saved_second = InitiativeFactory(title="Saved two", source="jira", source_key="S-2")
+    payments = InitiativeFactory(title="Payments revamp")
+    # Stored: S-1 waits for the manual "Payments revamp", which waits for S-2.
+    Dependency.objects.create(initiative=saved_first, depends_on=payments)
+    Dependency.objects.create(initiative=payments, depends_on=saved_second)
+    report = apply(
+        [
+            InitiativeRecord(line=2, key="S-2", title="Saved two", depends_on=["S-1"]),
+            InitiativeRecord(line=3, key="N-1", title="New", depends_on=["S-2"]),
+        ],
+        user=leader,
+    )
+    assert [(row.line, row.key, row.reason) for row in report.errors] == [
+        (
+            2,
+            "S-2",
+            "its dependencies make a cycle: S-2 → S-1 → “Payments revamp” → S-2 "
+            "(each is blocked by the next)",
+        )
+    ]
+    assert Dependency.objects.count() == 2
 
 
 def test_new_effort_replaces_the_team_effort_rows(org, leader):

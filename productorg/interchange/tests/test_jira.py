@@ -193,6 +193,52 @@ def test_bad_rows_refuse_the_whole_import_naming_lines_and_columns(leader):
     assert not Initiative.objects.filter(source="jira").exists()
 
 
+def test_self_links_and_each_blocks_cycle_are_errors_on_their_lines(leader):
+    rows = [
+        ("One", "CHK-1", "CHK-2", ""),
+        ("Two", "CHK-2", "CHK-1", ""),
+        ("Three", "CHK-3", "CHK-4", ""),
+        ("Four", "CHK-4", "CHK-3", "CHK-4"),
+        ("Five", "CHK-5", "CHK-5", ""),
+        ("Six", "CHK-6", "CHK-1", ""),
+    ]
+    text = "Summary,Issue key,Issue Type,Project key,Inward issue link (Blocks)," + (
+        "Inward issue link (Blocks)\n"
+    )
+    text += "".join(
+        f"{title},{key},Epic,CHK,{first},{second}\n" for title, key, first, second in rows
+    )
+    report = run(text.encode(), user=leader, team_mapping={"CHK": None})
+    cycle = "its dependencies make a cycle: {} (each is blocked by the next)"
+    assert [(row.line, row.reason) for row in report.errors] == [
+        (2, cycle.format("CHK-1 → CHK-2 → CHK-1")),
+        (3, cycle.format("CHK-1 → CHK-2 → CHK-1")),
+        (4, cycle.format("CHK-3 → CHK-4 → CHK-3")),
+        (5, "CHK-4 is blocked by itself; " + cycle.format("CHK-3 → CHK-4 → CHK-3")),
+        (6, "CHK-5 is blocked by itself"),
+    ]
+    assert not Initiative.objects.filter(source="jira").exists()
+
+
+def test_a_blocks_link_closing_a_cycle_through_saved_links_is_refused(leader):
+    run(
+        b"Summary,Issue key,Issue Type,Project key,Inward issue link (Blocks)\n"
+        b"One,CHK-1,Epic,CHK,\nTwo,CHK-2,Epic,CHK,CHK-1\n",
+        user=leader,
+        team_mapping={"CHK": None},
+    )
+    assert Dependency.objects.filter(initiative=jira("CHK-2"), depends_on=jira("CHK-1")).exists()
+    report = run(
+        b"Summary,Issue key,Issue Type,Project key,Inward issue link (Blocks)\n"
+        b"One,CHK-1,Epic,CHK,CHK-2\n",
+        user=leader,
+    )
+    assert [(row.line, row.reason) for row in report.errors] == [
+        (2, "its dependencies make a cycle: CHK-1 → CHK-2 → CHK-1 (each is blocked by the next)")
+    ]
+    assert Dependency.objects.count() == 1
+
+
 def test_a_linear_export_is_recognised(leader):
     with pytest.raises(ReadError, match="looks like a Linear export"):
         run("linear_export.csv", user=leader)

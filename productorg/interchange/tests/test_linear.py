@@ -248,6 +248,61 @@ def test_an_import_creates_initiatives_with_dependencies_and_a_reimport_updates_
     assert Action.CREATE not in {outcome.action for outcome in again.outcomes}
 
 
+def test_blocked_by_itself_and_each_cycle_are_errors_on_their_lines(mapped_teams, tmp_path):
+    path = tmp_path / "cycles.csv"
+    path.write_text(
+        "ID,Team,Title,Status,Blocked by\n"
+        'ENG-1,Checkout,One,Todo,"ENG-2"\n'
+        'ENG-2,Checkout,Two,Todo,"ENG-1"\n'
+        'ENG-3,Search,Three,Todo,"ENG-4"\n'
+        'ENG-4,Search,Four,Todo,"ENG-5"\n'
+        'ENG-5,Search,Five,Todo,"ENG-3, ENG-1"\n'
+        'ENG-6,Search,Six,Todo,"ENG-6"\n'
+    )
+
+    report = run(path, dry_run=False)
+
+    first = "its dependencies make a cycle: ENG-1 → ENG-2 → ENG-1 (each is blocked by the next)"
+    second = (
+        "its dependencies make a cycle: ENG-3 → ENG-4 → ENG-5 → ENG-3 (each is blocked by the next)"
+    )
+    assert [(error.line, error.reason) for error in report.errors] == [
+        (2, first),
+        (3, first),
+        (4, second),
+        (5, second),
+        (6, second),
+        (7, "ENG-6 is blocked by itself"),
+    ]
+    assert not Initiative.objects.filter(source="linear").exists()
+
+
+def test_a_cycle_through_a_saved_initiative_that_depends_on_an_imported_one(mapped_teams, tmp_path):
+    path = tmp_path / "first.csv"
+    path.write_text("ID,Team,Title,Status\nENG-1,Checkout,One,Todo\nENG-2,Checkout,Two,Todo\n")
+    assert run(path, dry_run=False).applied
+    # Someone made a plan in the app that waits for ENG-1 and blocks ENG-2.
+    launch = Initiative.objects.create(title="Launch", team=mapped_teams.checkout)
+    Dependency.objects.create(
+        initiative=launch, depends_on=Initiative.objects.get(source_key="ENG-1")
+    )
+    Dependency.objects.create(
+        initiative=Initiative.objects.get(source_key="ENG-2"), depends_on=launch
+    )
+    path.write_text("ID,Team,Title,Status,Blocked by\nENG-1,Checkout,One,Todo,ENG-2\n")
+
+    report = run(path, dry_run=False)
+
+    assert [(error.line, error.reason) for error in report.errors] == [
+        (
+            2,
+            "its dependencies make a cycle: ENG-1 → ENG-2 → “Launch” → ENG-1 "
+            "(each is blocked by the next)",
+        )
+    ]
+    assert Dependency.objects.count() == 2
+
+
 def test_a_file_with_a_bad_row_writes_nothing(mapped_teams, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(

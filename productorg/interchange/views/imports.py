@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from productorg.interchange.forms import ColumnsForm, RunOptionsForm, TeamMapFor
 from productorg.interchange.importers import mapped
 from productorg.interchange.importers.report import Action, ImportReport
 from productorg.interchange.models import ImportRun, ImportTarget
+from productorg.middleware import takes_upload
 from productorg.pages import form_status, htmx_partial
 from productorg.strategy.models import WorkCategory
 
@@ -40,6 +42,10 @@ def import_home(request: HttpRequest) -> HttpResponse:
     return render(request, "interchange/import_home.html", {"choices": choices, "runs": runs})
 
 
+@takes_upload(
+    lambda: settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024,
+    command="productorg import {source} FILE",
+)
 def import_upload(request: HttpRequest, source: str) -> HttpResponse:
     choice = _choice_or_404(request, source)
     form = UploadForm(

@@ -217,6 +217,13 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_message(client_for, org, ship
     assert "preview" not in response.context
 
 
+def test_a_framework_file_far_over_its_limit_is_refused_before_it_is_read(client_for, org, shipped):
+    big = SimpleUploadedFile("framework.yaml", b"levels: []\n" + b"#" * 3_000_000)
+    response = client_for(org.ada).post("/framework/import/", {"file": big})
+    assert response.status_code == 413
+    assert "at most 1.91 MB" in response.content.decode()
+
+
 # The Django admin: where admins edit single competencies and expectations.
 
 

@@ -7,9 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from productorg.middleware import takes_upload
 from productorg.pages import as_download, form_status
 from productorg.people import selectors, services
 from productorg.people.framework_forms import (
+    FRAMEWORK_FILE_MAX_BYTES,
     FrameworkApplyForm,
     FrameworkUploadForm,
     LevelFilterForm,
@@ -44,6 +46,7 @@ def framework_export(request: HttpRequest) -> HttpResponse:
     return as_download(response, filename=EXPORT_FILENAME)
 
 
+@takes_upload(lambda: FRAMEWORK_FILE_MAX_BYTES)
 def framework_import(request: HttpRequest) -> HttpResponse:
     """Step one: upload a file and see what importing it would change, or what is wrong."""
     if not selectors.can_change_framework(user=request.user):
