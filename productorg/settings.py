@@ -258,12 +258,15 @@ AXES_HANDLER = "productorg.accounts.lockout.AccountThrottleHandler"
 AXES_USERNAME_CALLABLE = "productorg.accounts.lockout.login_username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
-LOGIN_ACCOUNT_WINDOW = timedelta(minutes=env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 15))
-LOGIN_ACCOUNT_COOLOFF = timedelta(minutes=env_int("LOGIN_ACCOUNT_COOLOFF_MINUTES", 3))
-if LOGIN_ACCOUNT_FAILURE_LIMIT < 1 or LOGIN_ACCOUNT_COOLOFF <= timedelta(0):
+_window_minutes = env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 15)
+_cooloff_minutes = env_int("LOGIN_ACCOUNT_COOLOFF_MINUTES", 3)
+if min(LOGIN_ACCOUNT_FAILURE_LIMIT, _window_minutes, _cooloff_minutes) < 1:
     raise ImproperlyConfigured(
-        "LOGIN_ACCOUNT_FAILURE_LIMIT and LOGIN_ACCOUNT_COOLOFF_MINUTES must be at least 1"
+        "LOGIN_ACCOUNT_FAILURE_LIMIT, LOGIN_ACCOUNT_WINDOW_MINUTES and "
+        "LOGIN_ACCOUNT_COOLOFF_MINUTES must be at least 1"
     )
+LOGIN_ACCOUNT_WINDOW = timedelta(minutes=_window_minutes)
+LOGIN_ACCOUNT_COOLOFF = timedelta(minutes=_cooloff_minutes)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "productorg.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -299,10 +302,12 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 # A session ends SESSION_DAYS after sign-in whatever happens, and after
 # SESSION_IDLE_TIMEOUT_MINUTES without a request (productorg.middleware.SessionTimeoutMiddleware).
-SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14) * 24 * 60 * 60
-SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480))
-if SESSION_COOKIE_AGE <= 0 or SESSION_IDLE_TIMEOUT <= timedelta(0):
+_session_days = env_int("SESSION_DAYS", 14)
+_idle_minutes = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480)
+if min(_session_days, _idle_minutes) < 1:
     raise ImproperlyConfigured("SESSION_DAYS and SESSION_IDLE_TIMEOUT_MINUTES must be at least 1")
+SESSION_COOKIE_AGE = _session_days * 24 * 60 * 60
+SESSION_IDLE_TIMEOUT = timedelta(minutes=_idle_minutes)
 
 # Content-Security-Policy: the app's own files only, no inline script or style (templates carry
 # none; htmx is told not to inject its indicator style, base.html). Violations are refused by

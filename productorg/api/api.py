@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from productorg.accounts.services import ApiTokenRejected
 from productorg.api.auth import ApiTokenAuth, SignedInSession
 from productorg.api.errors import UNAUTHENTICATED, exception_handlers_add
+from productorg.api.routers import growth, one_on_ones, org, planning, strategy
 
 
 def docs_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -39,7 +40,6 @@ def docs_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
     return guarded
 
-from productorg.api.routers import growth, one_on_ones, org, planning, strategy
 
 api = NinjaAPI(
     title="ProductOrg API",
