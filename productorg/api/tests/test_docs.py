@@ -28,9 +28,7 @@ def test_in_production_the_docs_page_sends_a_browser_to_sign_in(client, db, prod
     assert response["Location"] == "/accounts/login/?next=/api/v1/docs"
 
 
-def test_in_production_a_signed_in_user_reads_the_docs_and_schema(
-    client_for, org, production_docs
-):
+def test_in_production_a_signed_in_user_reads_the_docs_and_schema(client_for, org, production_docs):
     client = client_for(org.pia)
     assert client.get(DOCS).status_code == 200
     assert client.get(SCHEMA).json()["info"]["title"] == "ProductOrg API"
@@ -48,4 +46,3 @@ def test_in_development_the_schema_is_open(client, db, settings):
     settings.API_DOCS_PUBLIC = True
     assert client.get(SCHEMA).status_code == 200
     assert client.get(DOCS).status_code == 200
-
