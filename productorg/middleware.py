@@ -86,14 +86,18 @@ class SessionTimeoutMiddleware:
         session = request.session
         now = int(time.time())
         started = session.get(SESSION_STARTED_KEY)
-        seen = session.get(SESSION_SEEN_KEY)
-        if started is None or seen is None:
-            session[SESSION_STARTED_KEY] = session[SESSION_SEEN_KEY] = now
-            return False
+        if started is None:
+            # Just signed in (by any path: the sign-in page, Django admin, a test's
+            # force_login). Its sign-in time is the user's last_login, so the first pages
+            # after signing in need no session write; the stamps come with the first one due.
+            last_login = request.user.last_login
+            started = int(last_login.timestamp()) if last_login else now
+        seen = session.get(SESSION_SEEN_KEY, started)
         if now - started > settings.SESSION_COOKIE_AGE:
             return True
         if now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds():
             return True
         if now - seen >= ACTIVITY_RESOLUTION_SECONDS:
+            session[SESSION_STARTED_KEY] = started
             session[SESSION_SEEN_KEY] = now
         return False
