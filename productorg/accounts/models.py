@@ -23,7 +23,8 @@ class User(AbstractUser):
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MEMBER)
     # Set by every password change, whichever path makes it (the password page, Django admin,
-    # `manage.py changepassword`): API tokens made before it stop working (api_token_status).
+    # `manage.py changepassword`): API tokens made before it stop working
+    # (ApiToken.ended_by_password_change, checked by services.api_token_authenticate).
     password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
