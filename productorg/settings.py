@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_htmx",
+    "csp",
     "axes",
     "productorg.accounts",
     "productorg.people",
@@ -138,7 +139,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (below), and the Permissions-Policy Django has no setting for.
+    "csp.middleware.CSPMiddleware",
+    "productorg.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Signs out a session idle too long or older than its absolute limit (before the login
+    # check, so the request goes on as anonymous and is sent to the sign-in page).
+    "productorg.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
@@ -243,6 +250,25 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Attempts refused during a lock-out do not restart its clock, so it ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Guesses at one account from many addresses: after LOGIN_ACCOUNT_FAILURE_LIMIT failures within
+# LOGIN_ACCOUNT_WINDOW_MINUTES, from any address, the username waits a short cool-off after each
+# further failure (productorg/accounts/lockout.py counts axes' failure log). Short on purpose:
+# anyone can make these failures, so they must not lock the real user out for long.
+AXES_HANDLER = "productorg.accounts.lockout.AccountThrottleHandler"
+AXES_USERNAME_CALLABLE = "productorg.accounts.lockout.login_username"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+_window_minutes = env_int("LOGIN_ACCOUNT_WINDOW_MINUTES", 15)
+_cooloff_minutes = env_int("LOGIN_ACCOUNT_COOLOFF_MINUTES", 3)
+if min(LOGIN_ACCOUNT_FAILURE_LIMIT, _window_minutes, _cooloff_minutes) < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_ACCOUNT_FAILURE_LIMIT, LOGIN_ACCOUNT_WINDOW_MINUTES and "
+        "LOGIN_ACCOUNT_COOLOFF_MINUTES must be at least 1"
+    )
+LOGIN_ACCOUNT_WINDOW = timedelta(minutes=_window_minutes)
+LOGIN_ACCOUNT_COOLOFF = timedelta(minutes=_cooloff_minutes)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "productorg.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -276,6 +302,41 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends SESSION_DAYS after sign-in whatever happens, and after
+# SESSION_IDLE_TIMEOUT_MINUTES without a request (productorg.middleware.SessionTimeoutMiddleware).
+_session_days = env_int("SESSION_DAYS", 14)
+_idle_minutes = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480)
+if min(_session_days, _idle_minutes) < 1:
+    raise ImproperlyConfigured("SESSION_DAYS and SESSION_IDLE_TIMEOUT_MINUTES must be at least 1")
+SESSION_COOKIE_AGE = _session_days * 24 * 60 * 60
+SESSION_IDLE_TIMEOUT = timedelta(minutes=_idle_minutes)
+
+# Content-Security-Policy: the app's own files only, no inline script or style (templates carry
+# none; htmx is told not to inject its indicator style, base.html). Violations are refused by
+# the browser; the API's interactive page (/api/v1/docs) loads ninja's bundled files, also 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Headers check --deploy does not ask for: referrers stay on this site, pages open no
+# cross-origin window handle, and no page may use the camera, microphone, location or payments.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+# The OpenAPI schema and /api/v1/docs answer without signing in only when this is on (in
+# development, where tests and tools read the schema); in production they need a session or token.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", not PRODUCTION)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -284,7 +345,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -20,9 +22,25 @@ class User(AbstractUser):
         ADMIN = "admin", "Administrator"
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MEMBER)
+    # Set by every password change, whichever path makes it (the password page, Django admin,
+    # `manage.py changepassword`): API tokens made before it stop working
+    # (ApiToken.ended_by_password_change, checked by services.api_token_authenticate).
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def check_password(self, raw_password: str) -> bool:
+        # A correct password stored with an outdated hasher is re-hashed through set_password:
+        # the same password, so not a change that should end the user's API tokens.
+        changed_at = self.password_changed_at
+        matches = super().check_password(raw_password)
+        self.password_changed_at = changed_at
+        return matches
 
 
 class ApiToken(models.Model):
@@ -58,9 +76,22 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def ended_by_password_change(self) -> bool:
+        """Made before its user's latest password change, so it no longer works."""
+        changed_at = self.user.password_changed_at
+        return changed_at is not None and self.created_at < changed_at
+
+    @property
+    def revoked_on(self) -> datetime.datetime | None:
+        """When it stopped working by revocation or by its user's password change."""
+        if self.revoked_at is not None:
+            return self.revoked_at
+        return self.user.password_changed_at if self.ended_by_password_change else None
+
+    @property
     def status(self) -> str:
         """ "revoked", "expired" or "active", for the token list."""
-        if self.revoked_at is not None:
+        if self.revoked_at is not None or self.ended_by_password_change:
             return "revoked"
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return "expired"

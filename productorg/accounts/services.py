@@ -115,6 +115,11 @@ def api_token_authenticate(*, secret: str, method: str) -> User:
     now = timezone.now()
     if token.revoked_at is not None:
         raise ApiTokenRejected(f"This API token was revoked on {_day(token.revoked_at)}.")
+    if token.ended_by_password_change:
+        raise ApiTokenRejected(
+            "This API token stopped working when its account's password was changed on "
+            f"{_day(token.user.password_changed_at)}; make a new one on your profile."
+        )
     if token.expires_at is not None and token.expires_at <= now:
         raise ApiTokenRejected(f"This API token expired on {_day(token.expires_at)}.")
     if not token.user.is_active:

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from productorg.accounts import selectors, services
+from productorg.accounts import lockout, selectors, services
 from productorg.accounts.forms import ApiTokenForm, LoginForm
 
 # The session key that carries a new token's secret to exactly one render of the profile.
@@ -27,14 +30,32 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password-change-done")
 
+    def form_valid(self, form):
+        # A new password ends every API token made before it (User.set_password); say so.
+        ended = selectors.api_tokens_working_of(user=self.request.user).count()
+        response = super().form_valid(form)
+        if ended:
+            messages.info(
+                self.request,
+                f"Your {ended} API token{'s were' if ended != 1 else ' was'} revoked with the old "
+                "password; make new ones on your profile.",
+            )
+        return response
+
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
 def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    """What django-axes answers once a username has failed too often from one address."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    """What django-axes answers once a username has failed too often: from one address (the
+    long lock-out), or from everywhere (the account's short cool-off, accounts/lockout.py)."""
+    cooloff_ends = lockout.account_cooloff_ends(username=lockout.login_username(request))
+    if cooloff_ends is not None:
+        seconds = (cooloff_ends - timezone.now()).total_seconds()
+        minutes, across_addresses = max(1, math.ceil(seconds / 60)), True
+    else:
+        minutes, across_addresses = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60), False
     form = LoginForm(request, data=None)
     return render(
         request,
@@ -42,6 +63,7 @@ def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         {
             "form": form,
             "locked_out": True,
+            "across_addresses": across_addresses,
             "lockout_minutes": minutes,
         },
         status=429,

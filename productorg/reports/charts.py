@@ -609,10 +609,13 @@ def rating_distribution_bar(counts: Sequence[int], *, label: str, width: int = 3
             f"<title>{rating}: {count}</title></rect>"
         )
         if part >= 18:
-            text_colour = "#000" if rating in (2, 3, 4) else "#fff"
+            # A class, not a style attribute (the page's CSP refuses those), beats the page's
+            # .chart-value colour; the fill attribute serves the PDF, which has no such rule.
+            shade = "light" if rating in (2, 3, 4) else "dark"
+            text_colour = "#000" if shade == "light" else "#fff"
             parts.append(
                 f'<text x="{x + part / 2:.1f}" y="{height / 2 + 5}" text-anchor="middle" '
-                f'class="chart-value" style="fill:{text_colour}">{count}</text>'
+                f'class="chart-value chart-on-{shade}" fill="{text_colour}">{count}</text>'
             )
         x += part
     for rating in range(1, 6):

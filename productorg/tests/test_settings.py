@@ -62,6 +62,21 @@ def test_the_secret_key_can_come_from_a_file(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_production_closes_the_api_docs_and_development_opens_them():
+    show = "from django.conf import settings; print(settings.API_DOCS_PUBLIC)"
+    assert manage("shell", "-c", show, **PRODUCTION).stdout.split()[-1] == "False"
+    assert manage("shell", "-c", show).stdout.split()[-1] == "True"
+
+
+@pytest.mark.parametrize(
+    "variable", ["SESSION_IDLE_TIMEOUT_MINUTES", "SESSION_DAYS", "LOGIN_ACCOUNT_COOLOFF_MINUTES"]
+)
+def test_a_session_or_sign_in_limit_below_one_is_refused_by_name(variable):
+    result = manage("check", **{variable: "0"})
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
 def test_a_malformed_boolean_is_refused_by_name():
     result = manage("check", DEBUG="maybe")
     assert result.returncode != 0

@@ -638,7 +638,7 @@ def test_compare_with_a_bad_pair_shows_the_field_error(client_for, plan_org, sce
 def test_the_plan_roadmap_draws_a_bar_per_team_across_its_quarters(client_for, plan_org, scenario):
     finished_run(scenario, hand_result(plan_org))
     page = client_for(plan_org.gabe).get(f"/plan/scenarios/{scenario.pk}/roadmap/").content.decode()
-    assert 'style="grid-column: 1 / span 2"' in page
+    assert "gc-1 gs-2" in page
     assert "2027-Q1–2027-Q2" in page
     assert "2 initiatives are left out" in page
 
