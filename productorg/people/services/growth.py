@@ -587,7 +587,11 @@ def growth_goal_to_agenda(*, user: User, goal: GrowthGoal) -> AgendaItem:
             text=f"Growth goal: {goal.title}",
             growth_goal=goal,
         )
-    except (ValidationError, one_on_ones.OneOnOneNotFound) as error:
+    except (
+        ValidationError,
+        one_on_ones.OneOnOneNotFound,
+        one_on_ones.OneOnOneClosed,
+    ) as error:
         raise GrowthError(
             f"The goal could not be put on the 1:1 agenda of {person.name} and their manager."
         ) from error
