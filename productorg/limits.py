@@ -50,3 +50,15 @@ def check_lengths(model: type[models.Model], values: Mapping[str, object]) -> No
     if problem is not None:
         field, message = problem
         raise ValidationError({field: message})
+
+
+def check_instance(instance: models.Model) -> None:
+    """`check_lengths` over every text field of `instance` that declares a limit: what
+    `full_clean` leaves out for a TextField."""
+    values = {
+        field.name: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if getattr(field, "max_length", None) is not None
+        and isinstance(getattr(instance, field.attname), str)
+    }
+    check_lengths(type(instance), values)

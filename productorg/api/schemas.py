@@ -26,7 +26,9 @@ from productorg.people.models import (
     GrowthGoal,
     GrowthPlan,
     OneOnOne,
+    Person,
     SharedNote,
+    Team,
 )
 from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
 from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun
@@ -190,9 +192,9 @@ Capacity = _decimal(7, 1, ge=0)
 
 
 class TeamIn(Schema):
-    name: _text(128, 1)
-    mission: LongText = ""
-    product_area: Name = ""
+    name: _text(limit(Team, "name"), 1)
+    mission: _text(limit(Team, "mission")) = ""
+    product_area: _text(limit(Team, "product_area")) = ""
     product_manager_id: Id | None = None
     leader_id: Id | None = None
     capacity_per_quarter: Capacity = Field(Decimal(0), description="Person-weeks per quarter.")
@@ -201,17 +203,17 @@ class TeamIn(Schema):
 class TeamPatch(Schema):
     """Only the fields given change."""
 
-    name: _text(128, 1) = None
-    mission: LongText = None
-    product_area: Name = None
+    name: _text(limit(Team, "name"), 1) = None
+    mission: _text(limit(Team, "mission")) = None
+    product_area: _text(limit(Team, "product_area")) = None
     product_manager_id: Id | None = None
     leader_id: Id | None = None
     capacity_per_quarter: Capacity = None
 
 
 class PersonIn(Schema):
-    name: _text(128, 1)
-    email: _text(254, 1)
+    name: _text(limit(Person, "name"), 1)
+    email: _text(limit(Person, "email"), 1)
     level: _text(32, 1) = Field(..., description="A level's code, e.g. pm.")
     manager_id: Id | None = None
     start_date: datetime.date | None = None

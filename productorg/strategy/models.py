@@ -552,7 +552,7 @@ class BalanceDimension(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     # Set for the built-in dimensions: the Initiative field that holds the value.
     initiative_field = models.CharField(
         max_length=16, choices=Field.choices, blank=True, unique=True, null=True
@@ -687,7 +687,7 @@ class ScoringModel(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     formula = models.CharField(max_length=500)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     author = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

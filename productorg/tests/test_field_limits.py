@@ -21,21 +21,38 @@ from django.core.exceptions import ValidationError
 
 from productorg.accounts.services import api_token_create
 from productorg.factories import MeetingFactory, OneOnOneFactory
+from productorg.function import services as function
+from productorg.function.models import FunctionDocumentVersion, Improvement, Process
+from productorg.function.surveys import services as surveys
+from productorg.function.surveys.models import Answer, Question
+from productorg.function.surveys.tests.conftest import answer, make_open_survey
 from productorg.interchange.importers import mapped
 from productorg.interchange.importers.initiatives import InitiativeRecord, initiatives_apply
 from productorg.interchange.importers.report import ImportReport
 from productorg.limits import limit
-from productorg.people.models import ActionItem, AgendaItem, Person, PrivateNote, SharedNote, Team
-from productorg.people.services import one_on_ones
+from productorg.people.models import (
+    ActionItem,
+    AgendaItem,
+    GrowthGoal,
+    GrowthPlan,
+    Person,
+    PrivateNote,
+    SharedNote,
+    Team,
+)
+from productorg.people.services import growth, one_on_ones
+from productorg.people.services.org import team_create
 from productorg.strategy.models import (
+    BalanceDimension,
     Initiative,
     KeyResult,
     Milestone,
     Objective,
     Risk,
+    ScoringModel,
     StatusUpdate,
 )
-from productorg.strategy.services import editing, portfolio
+from productorg.strategy.services import editing, mix, portfolio, scoring
 
 TODAY = datetime.date(2026, 12, 1)
 
@@ -81,6 +98,26 @@ def _status_update(org, **texts: str) -> StatusUpdate:
 
 def _meeting(org):
     return MeetingFactory(one_on_one=OneOnOneFactory(manager=org.gabe, report=org.pia), date=TODAY)
+
+
+def _plan(org, summary: str = "") -> GrowthPlan:
+    return growth.growth_plan_create(
+        user=org.gabe.user, person=org.pia, target_level=org.pia.level, summary=summary
+    )
+
+
+def _goal(org, description: str) -> GrowthGoal:
+    plan = _plan(org)
+    return growth.growth_goal_add(
+        user=org.gabe.user, plan=plan, version=plan.version, title="Goal", description=description
+    )
+
+
+def _question(org, text: str) -> Question:
+    survey = surveys.survey_create(
+        title="Pulse", anonymous=True, closes_on=TODAY.max, created_by=org.gabe.user
+    )
+    return surveys.question_add(survey=survey, text=text, kind=Question.Kind.COMMENT)
 
 
 LIMITED = {
@@ -157,7 +194,57 @@ LIMITED = {
             user=org.gabe.user, meeting=_meeting(org), text=t, owner=org.pia
         ),
     ),
+    "growth plan summary": Limited(GrowthPlan, "summary", lambda org, t: _plan(org, t)),
+    "growth goal description": Limited(GrowthGoal, "description", _goal),
+    "team mission": Limited(Team, "mission", lambda org, t: team_create(name="New", mission=t)),
+    "charter": Limited(
+        FunctionDocumentVersion,
+        "body",
+        lambda org, t: function.document_save(
+            user=org.gabe.user, kind="charter", body=t, based_on=0
+        ),
+    ),
+    "process purpose": Limited(
+        Process,
+        "purpose",
+        lambda org, t: function.process_create(user=org.gabe.user, name="Intake", purpose=t),
+    ),
+    "process notes": Limited(
+        Process,
+        "notes",
+        lambda org, t: function.process_create(user=org.gabe.user, name="Intake", notes=t),
+    ),
+    "improvement description": Limited(
+        Improvement,
+        "description",
+        lambda org, t: function.improvement_create(
+            user=org.gabe.user, title="Better", description=t
+        ),
+    ),
+    "survey question": Limited(Question, "text", _question),
+    "survey comment": Limited(
+        Answer, "comment", lambda org, t: answer(make_open_survey(org), 0, 4, comment=t)
+    ),
+    "balance dimension description": Limited(
+        BalanceDimension,
+        "description",
+        lambda org, t: mix.dimension_create(name="Demand", description=t, values=["A", "B"]),
+    ),
+    "scoring model description": Limited(
+        ScoringModel,
+        "description",
+        lambda org, t: scoring.scoring_model_create(
+            name="Mine", formula="value * confidence / 100 / effort", description=t, author=None
+        ),
+    ),
 }
+REFUSALS = (
+    ValidationError,
+    editing.EditingError,
+    growth.GrowthError,
+    function.FunctionError,
+    surveys.SurveyError,
+)
 
 
 def _refusal(error: Exception) -> tuple[str | None, str]:
@@ -180,15 +267,15 @@ def test_the_service_takes_a_text_of_exactly_the_limit(org, name):
 def test_the_service_refuses_a_text_one_over_the_limit_naming_field_and_limit(org, name):
     case = LIMITED[name]
     max_length = limit(case.model, case.field)
-    before = case.model.objects.count()
+    too_long = "x" * (max_length + 1)
 
-    with pytest.raises((ValidationError, editing.EditingError)) as refused:
-        case.write(org, "x" * (max_length + 1))
+    with pytest.raises(REFUSALS) as refused:
+        case.write(org, too_long)
 
     field, message = _refusal(refused.value)
     assert field in {case.field, "key_results"}
     assert f"{max_length:,}" in message and f"{max_length + 1:,}" in message
-    assert case.model.objects.count() == before
+    assert not case.model.objects.filter(**{case.field: too_long}).exists()
 
 
 # The import path.
@@ -330,3 +417,11 @@ def test_the_api_refuses_a_status_summary_over_the_limit(org, client):
     assert not StatusUpdate.objects.filter(initiative=initiative).exists()
     ok = _api(client, org.gabe, "post", path, {**body, "summary": "s" * max_length})
     assert ok.status_code == 201
+
+
+def test_a_survey_comment_too_long_leaves_the_link_usable(org):
+    open_survey = make_open_survey(org)
+    too_long = "c" * (limit(Answer, "comment") + 1)
+    with pytest.raises(surveys.SurveyError):
+        answer(open_survey, 0, 4, comment=too_long)
+    assert answer(open_survey, 0, 4, comment="Shorter").pk
