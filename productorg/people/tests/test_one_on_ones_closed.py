@@ -145,6 +145,11 @@ def test_the_former_manager_cannot_write_into_the_ended_series(org, pair, ended,
     assert response.status_code == 403
     assert "Pia no longer reports to Gabe" in response.content.decode()
     assert _snapshot() == before
+    if htmx:
+        # htmx swaps no 403: the page reloads and says why.
+        assert response["HX-Refresh"] == "true"
+        page = ended.get(f"/one-on-ones/meetings/{pair.meeting.pk}/").content.decode()
+        assert "Pia no longer reports to Gabe" in page
 
 
 @pytest.mark.parametrize("name", WRITES.keys())

@@ -53,7 +53,13 @@ def _not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         except services.OneOnOneNotFound as error:
             raise Http404 from error
         except services.OneOnOneClosed as error:
-            return render(request, "403.html", {"reason": error.message}, status=403)
+            response = render(request, "403.html", {"reason": error.message}, status=403)
+            if request.htmx:
+                # htmx swaps no 403 into the page: reload it instead, with the reason said
+                # and the ended series drawn without its write controls.
+                messages.error(request, error.message)
+                response["HX-Refresh"] = "true"
+            return response
 
     return wrapped
 
