@@ -31,7 +31,7 @@ from productorg.people.models import (
     Team,
 )
 from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
-from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun
+from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun, Scenario
 from productorg.strategy.models import (
     NO_CATEGORY_FILTER,
     Bucket,
@@ -788,8 +788,8 @@ class ScenarioOut(Schema):
 
 
 class ScenarioIn(Schema):
-    name: _text(120, 1)
-    description: LongText = ""
+    name: _text(limit(Scenario, "name"), 1)
+    description: _text(limit(Scenario, "description")) = ""
     first_quarter: Quarter
     quarters: int = Field(4, ge=1, le=MAX_HORIZON_QUARTERS)
     discount_rate: _decimal(4, 3, ge=0) = Field(Decimal(0), lt=1)
@@ -797,8 +797,8 @@ class ScenarioIn(Schema):
 
 
 class ScenarioPatch(Schema):
-    name: _text(120, 1) = None
-    description: LongText = None
+    name: _text(limit(Scenario, "name"), 1) = None
+    description: _text(limit(Scenario, "description")) = None
     first_quarter: Quarter = None
     quarters: int = Field(None, ge=1, le=MAX_HORIZON_QUARTERS)
     discount_rate: _decimal(4, 3, ge=0) = Field(None, lt=1)

@@ -42,6 +42,8 @@ from productorg.people.models import (
 )
 from productorg.people.services import growth, one_on_ones
 from productorg.people.services.org import team_create
+from productorg.planning import services as planning
+from productorg.planning.models import Scenario
 from productorg.strategy.models import (
     BalanceDimension,
     Initiative,
@@ -237,6 +239,19 @@ LIMITED = {
             name="Mine", formula="value * confidence / 100 / effort", description=t, author=None
         ),
     ),
+    "scenario description": Limited(
+        Scenario,
+        "description",
+        lambda org, t: planning.scenario_create(
+            name="What if",
+            description=t,
+            first_quarter="2027-Q1",
+            quarters=4,
+            discount_rate=0,
+            time_limit_s=30,
+            created_by=None,
+        ),
+    ),
 }
 REFUSALS = (
     ValidationError,
@@ -244,6 +259,7 @@ REFUSALS = (
     growth.GrowthError,
     function.FunctionError,
     surveys.SurveyError,
+    planning.PlanningError,
 )
 
 
