@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from typer.testing import CliRunner
 
 from productorg.accounts.services import api_token_create
+from productorg.cli import app
 from productorg.factories import MeetingFactory, OneOnOneFactory
 from productorg.function import services as function
 from productorg.function.models import FunctionDocumentVersion, Improvement, Process
@@ -441,3 +443,16 @@ def test_a_survey_comment_too_long_leaves_the_link_usable(org):
     with pytest.raises(surveys.SurveyError):
         answer(open_survey, 0, 4, comment=too_long)
     assert answer(open_survey, 0, 4, comment="Shorter").pk
+
+
+def test_the_cli_import_reports_a_too_long_description_on_its_line_and_exits_1(org, tmp_path):
+    path = tmp_path / "features.csv"
+    path.write_text(f"ID,Name,Notes\nA-1,Fine,short\nA-2,Too long,{'d' * 200_000}\n")
+    columns = ["--column", "key=ID", "--column", "title=Name", "--column", "description=Notes"]
+
+    result = CliRunner().invoke(app, ["import", "csv", str(path), *columns, "--quiet"])
+
+    assert result.exit_code == 1, result.output
+    assert "line 3" in result.output
+    assert "Notes is 200,000 characters long; at most 20,000 fit" in result.output
+    assert not Initiative.objects.filter(source="csv").exists()
