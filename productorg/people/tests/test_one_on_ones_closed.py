@@ -212,6 +212,7 @@ def test_a_series_whose_manager_left_is_read_only(org, pair):
     org.gabe.save(update_fields=["active"])
     with pytest.raises(services.OneOnOneClosed):
         services.shared_note_add(user=org.pia.user, meeting=pair.meeting, text=NEW_TEXT)
+    assert not selectors.meeting_detail(user=org.pia.user, meeting_id=pair.meeting.pk).current
 
 
 def test_a_series_loaded_before_the_move_is_refused_by_the_service(org, pair):
