@@ -27,7 +27,7 @@ from productorg.people.services.growth import (
     GrowthNotAllowed,
     StaleGrowthPlan,
 )
-from productorg.people.services.one_on_ones import OneOnOneNotFound
+from productorg.people.services.one_on_ones import OneOnOneClosed, OneOnOneNotFound
 from productorg.planning.services import PlanningError, PlanNotApplicable, PlanRunActive
 from productorg.strategy.services.editing import EditingError, EditingNotAllowed, StaleEdit
 
@@ -86,6 +86,7 @@ def _handlers() -> dict[type[Exception], tuple[int | None, Callable[[Any], dict[
         Http404: (404, lambda error: _body(NOT_FOUND)),
         ObjectDoesNotExist: (404, lambda error: _body(NOT_FOUND)),
         OneOnOneNotFound: (404, lambda error: _body(NOT_FOUND)),
+        OneOnOneClosed: (403, lambda error: _body(error.message)),
         ApiInputError: (400, lambda error: _body(error.message, error.field)),
         ApiNotAllowed: (403, lambda error: _body(error.message)),
         DjangoValidationError: (400, _django_validation),

@@ -17,17 +17,31 @@ from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from productorg.accounts.models import ApiToken
+from productorg.limits import limit
 from productorg.once import IDEMPOTENCY_KEY_MAX_LENGTH
-from productorg.people.models import Assessment, GrowthGoal, GrowthPlan, OneOnOne
+from productorg.people.models import (
+    ActionItem,
+    AgendaItem,
+    Assessment,
+    GrowthGoal,
+    GrowthPlan,
+    OneOnOne,
+    Person,
+    SharedNote,
+    Team,
+)
 from productorg.people.models.growth import EVIDENCE_MAX_LENGTH
-from productorg.people.models.one_on_ones import NOTE_MAX_LENGTH
-from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun
+from productorg.planning.models import MAX_HORIZON_QUARTERS, PlanRun, Scenario
 from productorg.strategy.models import (
     NO_CATEGORY_FILTER,
     Bucket,
     Health,
     ImportSource,
+    Initiative,
     InitiativeStatus,
+    KeyResult,
+    Objective,
+    StatusUpdate,
     WorkCategory,
 )
 
@@ -63,6 +77,13 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Title = _text(200, 1)
 Name = _text(128)
 LongText = _text(20_000)
+# Each input below reads its field's one limit from the model (productorg.limits).
+InitiativeTitle = _text(limit(Initiative, "title"), 1)
+InitiativeDescription = _text(limit(Initiative, "description"))
+ObjectiveTitle = _text(limit(Objective, "title"), 1)
+ObjectiveDescription = _text(limit(Objective, "description"))
+KeyResultMetric = _text(limit(KeyResult, "metric"), 1)
+KeyResultUnit = _text(limit(KeyResult, "unit"))
 ReportText = _text(4000)
 SearchText = _text(200)
 Quarter = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
@@ -171,9 +192,9 @@ Capacity = _decimal(7, 1, ge=0)
 
 
 class TeamIn(Schema):
-    name: _text(128, 1)
-    mission: LongText = ""
-    product_area: Name = ""
+    name: _text(limit(Team, "name"), 1)
+    mission: _text(limit(Team, "mission")) = ""
+    product_area: _text(limit(Team, "product_area")) = ""
     product_manager_id: Id | None = None
     leader_id: Id | None = None
     capacity_per_quarter: Capacity = Field(Decimal(0), description="Person-weeks per quarter.")
@@ -182,17 +203,17 @@ class TeamIn(Schema):
 class TeamPatch(Schema):
     """Only the fields given change."""
 
-    name: _text(128, 1) = None
-    mission: LongText = None
-    product_area: Name = None
+    name: _text(limit(Team, "name"), 1) = None
+    mission: _text(limit(Team, "mission")) = None
+    product_area: _text(limit(Team, "product_area")) = None
     product_manager_id: Id | None = None
     leader_id: Id | None = None
     capacity_per_quarter: Capacity = None
 
 
 class PersonIn(Schema):
-    name: _text(128, 1)
-    email: _text(254, 1)
+    name: _text(limit(Person, "name"), 1)
+    email: _text(limit(Person, "email"), 1)
     level: _text(32, 1) = Field(..., description="A level's code, e.g. pm.")
     manager_id: Id | None = None
     start_date: datetime.date | None = None
@@ -282,9 +303,9 @@ class InitiativeFilters(Schema):
 class InitiativeIn(Schema):
     """A new initiative. Its effort is the sum of `efforts`; health comes from status updates."""
 
-    title: Title
+    title: InitiativeTitle
     team_id: Id | None = None
-    description: LongText = ""
+    description: InitiativeDescription = ""
     owner_id: Id | None = None
     category: CategoryValue = Field(
         WorkCategory.FEATURE.value, description="'' leaves the work category unchosen."
@@ -316,9 +337,9 @@ class InitiativePatch(Schema):
     version: Count
     # Defaults are never validated: a field left out stays unset, while an explicit null for
     # a field that cannot be empty is refused.
-    title: Title = None
+    title: InitiativeTitle = None
     team_id: Id | None = None
-    description: LongText = None
+    description: InitiativeDescription = None
     owner_id: Id | None = None
     category: CategoryValue = None
     bucket: BucketValue = None
@@ -358,9 +379,9 @@ class StatusUpdateIn(Schema):
     date: datetime.date
     health: HealthValue
     progress: Percent
-    summary: _text(4000, 1)
-    risks: ReportText = ""
-    decisions_needed: ReportText = ""
+    summary: _text(limit(StatusUpdate, "summary"), 1)
+    risks: _text(limit(StatusUpdate, "risks")) = ""
+    decisions_needed: _text(limit(StatusUpdate, "decisions_needed")) = ""
 
 
 # Objectives and key results.
@@ -382,8 +403,8 @@ class KeyResultIn(Schema):
     """A key result of an objective; with `id`, the existing one it updates."""
 
     id: Id | None = None
-    metric: Title
-    unit: _text(32) = ""
+    metric: KeyResultMetric
+    unit: KeyResultUnit = ""
     baseline: _decimal(14, 2)
     target: _decimal(14, 2)
     current: _decimal(14, 2) | None = None
@@ -392,8 +413,8 @@ class KeyResultIn(Schema):
 class KeyResultNew(Schema):
     """A key result added to an objective."""
 
-    metric: Title
-    unit: _text(32) = ""
+    metric: KeyResultMetric
+    unit: KeyResultUnit = ""
     baseline: _decimal(14, 2)
     target: _decimal(14, 2)
     current: _decimal(14, 2) | None = None
@@ -402,8 +423,8 @@ class KeyResultNew(Schema):
 class KeyResultPatch(Schema):
     """Only the fields given change; the objective's rules apply as when it is saved whole."""
 
-    metric: Title = None
-    unit: _text(32) = None
+    metric: KeyResultMetric = None
+    unit: KeyResultUnit = None
     baseline: _decimal(14, 2) = None
     target: _decimal(14, 2) = None
     current: _decimal(14, 2) | None = None
@@ -436,9 +457,9 @@ class ObjectiveFilters(Schema):
 
 
 class ObjectiveIn(Schema):
-    title: Title
+    title: ObjectiveTitle
     period: Period
-    description: LongText = ""
+    description: ObjectiveDescription = ""
     owner_id: Id | None = None
     parent_id: Id | None = None
     key_results: list[KeyResultIn] = Field(default_factory=list, max_length=50)
@@ -448,9 +469,9 @@ class ObjectivePatch(Schema):
     """Only the fields given change; `key_results`, when given, is the whole new list."""
 
     version: Count
-    title: Title = None
+    title: ObjectiveTitle = None
     period: Period = None
-    description: LongText = None
+    description: ObjectiveDescription = None
     owner_id: Id | None = None
     parent_id: Id | None = None
     key_results: list[KeyResultIn] = Field(None, max_length=50)
@@ -543,7 +564,7 @@ class MeetingIn(Schema):
 
 
 class AgendaItemIn(Schema):
-    text: _text(500, 1)
+    text: _text(limit(AgendaItem, "text"), 1)
     recurring: bool = False
 
 
@@ -556,11 +577,13 @@ class MeetingPatch(Schema):
 
 
 class SharedNoteIn(Schema):
-    text: _text(NOTE_MAX_LENGTH, 1) = Field(..., description="Markdown, read by both of you.")
+    text: _text(limit(SharedNote, "text"), 1) = Field(
+        ..., description="Markdown, read by both of you."
+    )
 
 
 class ActionItemIn(Schema):
-    text: _text(500, 1)
+    text: _text(limit(ActionItem, "text"), 1)
     owner_id: Id = Field(..., description="One of the pair.")
     due_date: datetime.date | None = None
 
@@ -765,8 +788,8 @@ class ScenarioOut(Schema):
 
 
 class ScenarioIn(Schema):
-    name: _text(120, 1)
-    description: LongText = ""
+    name: _text(limit(Scenario, "name"), 1)
+    description: _text(limit(Scenario, "description")) = ""
     first_quarter: Quarter
     quarters: int = Field(4, ge=1, le=MAX_HORIZON_QUARTERS)
     discount_rate: _decimal(4, 3, ge=0) = Field(Decimal(0), lt=1)
@@ -774,8 +797,8 @@ class ScenarioIn(Schema):
 
 
 class ScenarioPatch(Schema):
-    name: _text(120, 1) = None
-    description: LongText = None
+    name: _text(limit(Scenario, "name"), 1) = None
+    description: _text(limit(Scenario, "description")) = None
     first_quarter: Quarter = None
     quarters: int = Field(None, ge=1, le=MAX_HORIZON_QUARTERS)
     discount_rate: _decimal(4, 3, ge=0) = Field(None, lt=1)

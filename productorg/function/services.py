@@ -20,6 +20,7 @@ from django.utils import timezone
 from productorg import once
 from productorg.accounts import permissions
 from productorg.function.models import FunctionDocumentVersion, Improvement, Process
+from productorg.limits import check_instance
 from productorg.people.models import Person
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ def _require_leader(user: User) -> None:
 def _checked(instance: models.Model) -> None:
     """The model's own validation, as a FunctionError naming the first field at fault."""
     try:
+        # full_clean leaves a TextField's max_length out: check_instance holds it.
+        check_instance(instance)
         instance.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))

@@ -19,7 +19,7 @@ class Scenario(models.Model):
     """A named what-if: horizon, capacity, mix bounds and must/never lists, planned and compared."""
 
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=20_000)
     first_quarter = models.CharField(max_length=7, validators=[validate_quarter])
     quarters = models.PositiveSmallIntegerField(
         "horizon (quarters)",

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from productorg import once
 from productorg.accounts import permissions
+from productorg.limits import check_instance
 from productorg.people.models import Team
 from productorg.planning import selectors
 from productorg.planning.engine.io import problem_as_dict
@@ -87,6 +88,8 @@ class PlanNotApplicable(PlanningError):
 def _scenario_check(scenario: Scenario) -> None:
     """The model's own validation, as a PlanningError naming the first field at fault."""
     try:
+        # full_clean leaves a TextField's max_length out: check_instance holds it.
+        check_instance(scenario)
         scenario.full_clean(exclude=["created_by", "copied_from"], validate_unique=False)
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))

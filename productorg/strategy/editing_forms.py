@@ -27,8 +27,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from productorg import once
 from productorg.accounts import permissions
+from productorg.limits import limit
 from productorg.people.models import Person, Team
-from productorg.strategy.models import Initiative, Milestone, Objective, Risk, WorkCategory
+from productorg.strategy.models import (
+    Initiative,
+    KeyResult,
+    Milestone,
+    Objective,
+    Risk,
+    WorkCategory,
+)
 from productorg.strategy.selectors import editing as editing_selectors
 from productorg.strategy.services.editing import (
     INITIATIVE_COLUMNS,
@@ -504,8 +512,8 @@ class ObjectiveForm(forms.ModelForm):
 
 class KeyResultForm(forms.Form):
     key_result_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    metric = forms.CharField(label="Metric", max_length=200, required=False)
-    unit = forms.CharField(max_length=32, required=False)
+    metric = forms.CharField(label="Metric", max_length=limit(KeyResult, "metric"), required=False)
+    unit = forms.CharField(max_length=limit(KeyResult, "unit"), required=False)
     baseline = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
     target = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
     current = forms.DecimalField(max_digits=14, decimal_places=2, required=False)
@@ -715,19 +723,17 @@ class ObjectiveEditor:
 
 
 class MilestoneForm(once.OnceForm):
-    title = forms.CharField(
-        label="Milestone", max_length=Milestone._meta.get_field("title").max_length
-    )
+    title = forms.CharField(label="Milestone", max_length=limit(Milestone, "title"))
     due = forms.DateField(label="Due", widget=_date_input())
 
 
 class RiskForm(once.OnceForm):
-    description = forms.CharField(
-        label="Risk", max_length=Risk._meta.get_field("description").max_length
-    )
+    description = forms.CharField(label="Risk", max_length=limit(Risk, "description"))
     severity = forms.ChoiceField(choices=Risk.Severity.choices, initial=Risk.Severity.MEDIUM)
     mitigation = forms.CharField(
-        max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limit(Risk, "mitigation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -3,8 +3,16 @@ from __future__ import annotations
 from django import forms
 
 from productorg import once
+from productorg.limits import limit
 from productorg.people.models import Person, Team
-from productorg.strategy.models import CATEGORY_FILTER_CHOICES, ImportSource, Initiative, Objective
+from productorg.strategy.models import (
+    CATEGORY_FILTER_CHOICES,
+    ImportSource,
+    Initiative,
+    Objective,
+    StatusUpdate,
+    Vision,
+)
 
 
 class InitiativeFilterForm(forms.Form):
@@ -64,7 +72,7 @@ class InitiativeFilterForm(forms.Form):
 class VisionForm(once.OnceForm):
     text = forms.CharField(
         label="Product vision",
-        max_length=20_000,
+        max_length=limit(Vision, "text"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Markdown. Saving keeps the earlier version in the history.",
     )
@@ -84,10 +92,16 @@ class StatusUpdateForm(once.OnceForm):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     health = forms.ChoiceField(choices=Initiative.Health.choices)
     progress = forms.IntegerField(min_value=0, max_value=100, label="Progress (% done)")
-    summary = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=limit(StatusUpdate, "summary"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     risks = forms.CharField(
-        max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limit(StatusUpdate, "risks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     decisions_needed = forms.CharField(
-        max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limit(StatusUpdate, "decisions_needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from productorg import once
+from productorg.limits import limit
 from productorg.strategy.models import BalanceDimension, DimensionValue
 from productorg.strategy.periods import PERIOD_PATTERN
 from productorg.strategy.services.mix import mix_shares_check
@@ -125,7 +126,9 @@ class DimensionForm(once.OnceForm):
 
     name = forms.CharField(max_length=100)
     description = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        required=False,
+        max_length=limit(BalanceDimension, "description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     new_values = forms.CharField(
         label="New values",

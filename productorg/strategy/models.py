@@ -26,6 +26,9 @@ class WorkCategory(models.TextChoices):
 
 # An initiative whose kind nobody chose yet (an import without a category column, say) has
 # none: counting it as Feature would put a made-up share on the mix board.
+# An objective's or an initiative's description: the limit of every path (page, API, import).
+DESCRIPTION_MAX_LENGTH = 20_000
+
 NO_CATEGORY_LABEL = "No category"
 CATEGORY_CHOICES = [("", NO_CATEGORY_LABEL), *WorkCategory.choices]
 # What filters (lists, roadmap, ranking, the API) call "no category chosen": "" already
@@ -50,7 +53,7 @@ class Objective(models.Model):
     """What the organisation wants to achieve in a period; objectives cascade via `parent`."""
 
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     period = models.CharField(max_length=7, validators=[validate_period])
     owner = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives"
@@ -123,7 +126,7 @@ class Initiative(models.Model):
     Health = Health
 
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
     )
@@ -549,7 +552,7 @@ class BalanceDimension(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     # Set for the built-in dimensions: the Initiative field that holds the value.
     initiative_field = models.CharField(
         max_length=16, choices=Field.choices, blank=True, unique=True, null=True
@@ -684,7 +687,7 @@ class ScoringModel(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     formula = models.CharField(max_length=500)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     author = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.text import Truncator
 
 from productorg import once
+from productorg.limits import limit
 from productorg.people.models import Team
 from productorg.strategy import scoring
-from productorg.strategy.models import CATEGORY_FILTER_CHOICES
+from productorg.strategy.models import CATEGORY_FILTER_CHOICES, ScoringModel
 from productorg.strategy.selectors.portfolio import ACTIVE_STATUSES
 
 
@@ -79,7 +80,7 @@ class ScoringModelForm(forms.Form):
     )
     description = forms.CharField(
         required=False,
-        max_length=2000,
+        max_length=limit(ScoringModel, "description"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why this model, and the scales its inputs are expected on.",
     )

@@ -29,6 +29,7 @@ from productorg.function.surveys.models import (
     Response,
     Survey,
 )
+from productorg.limits import too_long
 
 if TYPE_CHECKING:
     from productorg.accounts.models import User
@@ -81,6 +82,12 @@ class SurveyError(Exception):
         self.field = field
 
 
+def _check_lengths(model: type, values: dict[str, object]) -> None:
+    problem = too_long(model, values)
+    if problem is not None:
+        raise SurveyError(problem[1], field=problem[0])
+
+
 class LinkRefused(SurveyError):
     """A personal link that cannot be answered (any more): used, expired or closed."""
 
@@ -115,6 +122,7 @@ def survey_create(
     round the first made."""
     if closes_on < timezone.localdate():
         raise SurveyError("The closing date is in the past.", field="closes_on")
+    _check_lengths(Survey, {"title": title.strip()})
 
     def create(stored_token: uuid.UUID | None) -> Survey:
         survey = Survey.objects.create(
@@ -154,6 +162,7 @@ def question_add(
     """A question of the survey's own, after the others; while the survey is a draft. The same
     form token twice gives back the question the first added."""
     _check_draft(survey)
+    _check_lengths(Question, {"text": text.strip()})
 
     def create(stored_token: uuid.UUID | None) -> Question:
         last = survey.questions.aggregate(last=Max("position"))["last"] or 0
@@ -171,6 +180,7 @@ def question_add(
 def question_update(*, question: Question, text: str, position: int) -> Question:
     """A question's wording and place; while the survey is a draft."""
     _check_draft(question.survey)
+    _check_lengths(Question, {"text": text.strip()})
     question.text = text.strip()
     question.position = position
     question.save(update_fields=["text", "position"])
@@ -328,6 +338,9 @@ def response_submit(*, invitation: Invitation, answers: Sequence[AnswerInput]) -
     """Record the answers given through a link, once; in an anonymous survey without a trace
     of who gave them."""
     invitation_check(invitation=invitation)
+    # Before the link is taken: a refused answer leaves the link usable for a shorter one.
+    for answer in answers:
+        _check_lengths(Answer, {"comment": answer.comment.strip()})
     survey = invitation.survey
     now = timezone.now()
     with transaction.atomic():

@@ -32,6 +32,7 @@ from productorg.interchange.importers.report import (
     no_progress,
 )
 from productorg.interchange.models import TeamMapping
+from productorg.limits import limit, too_long_message
 from productorg.people.models import Person, Team
 from productorg.strategy.models import (
     CATEGORY_CHOICES,
@@ -48,9 +49,12 @@ from productorg.strategy.models import (
 # over a whole file's keys go in chunks below that.
 _IN_CHUNK = 900
 _WRITE_BATCH = 500
-_TITLE_MAX = Initiative._meta.get_field("title").max_length or 200
-_KEY_MAX = Initiative._meta.get_field("source_key").max_length or 100
-_TAG_MAX = Tag._meta.get_field("name").max_length or 100
+_TITLE_MAX = limit(Initiative, "title")
+_TAG_MAX = limit(Tag, "name")
+# The record's texts, the Initiative field that holds each, and the column named in an error
+# when the importer did not say which column of the file it came from.
+_TEXTS = (("key", "source_key", "Key"), ("title", "title", "Title"))
+_LONG_TEXTS = (("description", "description", "Description"),)
 _EFFORT_STEP = Decimal("0.1")
 _EFFORT_MAX = Decimal("9999999.9")  # max_digits=8, decimal_places=1
 _VALUE_MAX = Decimal("999999999.9")  # max_digits=10, decimal_places=1
@@ -101,6 +105,8 @@ class InitiativeRecord:
     reason: str = ""
     # Why the category column gave no category (e.g. "no work category among Labels a, b").
     category_note: str = ""
+    # The file's column each field came from (field → header), so an error names it.
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 # Team mappings: remembered per source and column.
@@ -239,14 +245,16 @@ def _record_problem(record: InitiativeRecord, first_line: dict[str, int]) -> str
     """Why a record cannot become an initiative, or "" when it can."""
     if not record.key:
         return "no key: the row cannot be matched on a later import"
-    if len(record.key) > _KEY_MAX:
-        return f"the key is longer than {_KEY_MAX} characters"
+    too_long = _too_long(record, _TEXTS)
+    if too_long:
+        return too_long
     if record.key in first_line:
         return f"key {record.key} already on line {first_line[record.key]}"
     if not record.title:
         return "no title"
-    if len(record.title) > _TITLE_MAX:
-        return f"the title is {len(record.title)} characters long; at most {_TITLE_MAX} fit"
+    too_long = _too_long(record, _LONG_TEXTS)
+    if too_long:
+        return too_long
     if record.status is not None and record.status not in InitiativeStatus.values:
         return f"unknown status {record.status!r}"
     if record.category and record.category not in WorkCategory.values:
@@ -255,6 +263,18 @@ def _record_problem(record: InitiativeRecord, first_line: dict[str, int]) -> str
         return f"the effort {record.effort} person-weeks is out of range"
     if record.value_estimate is not None and not 0 <= record.value_estimate <= _VALUE_MAX:
         return f"the value {record.value_estimate} is out of range"
+    return ""
+
+
+def _too_long(record: InitiativeRecord, texts: tuple[tuple[str, str, str], ...]) -> str:
+    """The first text of the record longer than its Initiative field takes, said with the
+    file's column and the limit (the one the page and the API hold it to), or ""."""
+    for name, model_field, label in texts:
+        value = getattr(record, name)
+        max_length = limit(Initiative, model_field)
+        if value is not None and len(value) > max_length:
+            column = record.columns.get(name) or label
+            return too_long_message(label=column, length=len(value), max_length=max_length)
     return ""
 
 

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 
 from productorg.accounts import permissions
 from productorg.accounts.models import User
@@ -38,6 +38,7 @@ from productorg.interchange.importers.reading import (
 )
 from productorg.interchange.importers.report import Action, ImportReport, Progress, no_progress
 from productorg.interchange.models import ImportTarget, MappingPreset
+from productorg.limits import limit, too_long_message
 from productorg.people.models import Level, Person, Team
 from productorg.people.services import person_create
 from productorg.strategy.models import ImportSource, InitiativeStatus
@@ -344,6 +345,17 @@ class _RowProblems:
             self.messages.append(f"{self.columns[field]}: {error}")
             return None
 
+    def fits(self, field: str, value: str, model: type[models.Model], model_field: str) -> None:
+        """Note the mapped column, its length and the limit when the text is too long for
+        the model field it ends in (the limit every other path holds it to)."""
+        max_length = limit(model, model_field)
+        if len(value) > max_length:
+            self.messages.append(
+                too_long_message(
+                    label=self.columns[field], length=len(value), max_length=max_length
+                )
+            )
+
     def reason(self) -> str:
         return "; ".join(self.messages) + "."
 
@@ -409,6 +421,7 @@ def initiative_record(
         deadline=deadline,
         category=category,
         value_estimate=value,
+        columns=dict(columns),
     )
 
 
@@ -535,9 +548,12 @@ def _team_change(
     elif name.casefold() in seen:
         first = seen[name.casefold()]
         cells.messages.append(f"team {name!r} is in the file twice (first on line {first})")
+    if name:
+        cells.fits("name", name, Team, "name")
     wanted: dict[str, Any] = {}
     if "product_area" in columns:
         wanted["product_area"] = cells.text("product_area") or ""
+        cells.fits("product_area", wanted["product_area"], Team, "product_area")
     for field in ("product_manager", "leader"):
         if field in columns:
             wanted[field] = _person_or_problem(cells, field, directory)
@@ -662,6 +678,8 @@ def _read_people(
         email = (cells.text("email") or "").strip()
         if not name:
             cells.messages.append(f"{columns['name']} is empty")
+        else:
+            cells.fits("name", name, Person, "name")
         _check_email(cells, email, people)
         level = _level_or_problem(cells, levels)
         if level is None and email.casefold() not in directory.by_email and not cells.messages:
@@ -685,6 +703,9 @@ def _read_people(
 def _check_email(cells: _RowProblems, email: str, people: dict[str, _PersonRow]) -> None:
     if not email:
         cells.messages.append(f"{cells.columns['email']} is empty")
+        return
+    if len(email) > limit(Person, "email"):
+        cells.fits("email", email, Person, "email")
         return
     try:
         validate_email(email)

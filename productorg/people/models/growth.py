@@ -102,7 +102,7 @@ class GrowthPlan(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="growth_plans")
     target_level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
     # Bumped on every save: a save based on an older version is refused (optimistic locking),
     # so a manager and a report editing at once never overwrite each other.
     version = models.PositiveIntegerField(default=1)
@@ -132,7 +132,7 @@ class GrowthGoal(models.Model):
         Competency, null=True, blank=True, on_delete=models.SET_NULL, related_name="goals"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     position = models.PositiveSmallIntegerField(default=0)
     # The create's one-time token (productorg.once): the same submit twice makes one.

@@ -60,6 +60,17 @@ class OneOnOne(models.Model):
     def participant_ids(self) -> set[int]:
         return {self.manager_id, self.report_id}
 
+    @property
+    def current(self) -> bool:
+        """The pair still works together: the report reports to this manager, both active.
+        An ended series is read-only (the services read this afresh before every write)."""
+        return (
+            self.active
+            and self.manager.active
+            and self.report.active
+            and self.report.manager_id == self.manager_id
+        )
+
 
 class Meeting(models.Model):
     """One 1:1 on a date."""

@@ -106,7 +106,7 @@ class Team(models.Model):
     """A product team: one product manager, a product area and capacity per quarter."""
 
     name = models.CharField(max_length=128, unique=True)
-    mission = models.TextField(blank=True)
+    mission = models.TextField(blank=True, max_length=20_000)
     product_area = models.CharField(max_length=128, blank=True)
     product_manager = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams"

@@ -89,7 +89,7 @@ def _with_dates(queryset: QuerySet[OneOnOne], today: datetime.date) -> QuerySet[
 
 def _summary(one_on_one: OneOnOne, me: Person, today: datetime.date) -> OneOnOneSummary:
     i_am_manager = one_on_one.manager_id == me.pk
-    current = one_on_one.active and one_on_one.report.manager_id == one_on_one.manager_id
+    current = one_on_one.current
     last_held = one_on_one.last_held
     next_date = one_on_one.next_scheduled
     if next_date is None and last_held is not None:
@@ -260,7 +260,7 @@ def meeting_detail(*, user: User, meeting_id: int) -> MeetingDetail | None:
         meeting=meeting,
         me=me,
         other=one_on_one.report if one_on_one.manager_id == me.pk else one_on_one.manager,
-        current=one_on_one.active and one_on_one.report.manager_id == one_on_one.manager_id,
+        current=one_on_one.current,
         agenda_items=list(meeting.agenda_items.all()),
         shared_notes=list(meeting.shared_notes.all()),
         private_note=next(iter(meeting.my_private_notes), None),

@@ -26,6 +26,7 @@ from productorg.people.services.growth import (
     growth_plan_update,
 )
 from productorg.people.services.one_on_ones import (
+    OneOnOneClosed,
     OneOnOneNotFound,
     action_item_add,
     action_item_complete,
@@ -65,6 +66,7 @@ __all__ = [
     "framework_export",
     "framework_import",
     "framework_parse",
+    "OneOnOneClosed",
     "OneOnOneNotFound",
     "action_item_add",
     "action_item_complete",

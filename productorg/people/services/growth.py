@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from productorg import once
 from productorg.accounts import permissions
 from productorg.accounts.permissions import Role
+from productorg.limits import too_long
 from productorg.people.models import (
     AgendaItem,
     Assessment,
@@ -329,6 +330,7 @@ def growth_plan_create(
     if earlier is not None:
         return earlier
     me = _writer(user, person)
+    _check_lengths(GrowthPlan, {"summary": summary.strip()})
     # Lock the person so two people starting a plan at once make one plan, not two.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if GrowthPlan.objects.filter(person=person, status__in=OPEN_PLAN_STATUSES).exists():
@@ -384,6 +386,7 @@ def growth_plan_update(
     if status not in GrowthPlan.Status.values:
         raise GrowthError("Choose a status from the list.", field="status")
     summary = summary.strip()
+    _check_lengths(GrowthPlan, {"summary": summary})
     changes: dict[str, object] = {
         "target_level": target_level,
         "status": status,
@@ -416,6 +419,12 @@ def _current(row: GrowthGoal | GrowthAction, field: str) -> object:
     return type(row).objects.filter(pk=row.pk).values_list(field, flat=True).first()
 
 
+def _check_lengths(model: type[models.Model], values: dict[str, object]) -> None:
+    problem = too_long(model, values)
+    if problem is not None:
+        raise GrowthError(problem[1], field=problem[0])
+
+
 def _title(title: str, *, what: str) -> str:
     title = (title or "").strip()
     if not title:
@@ -445,6 +454,7 @@ def growth_goal_add(
     if earlier is not None:
         return earlier
     title = _title(title, what="goal")
+    _check_lengths(GrowthGoal, {"description": description.strip()})
     # A new goal touches nothing anyone else may have changed.
     _plan_claim(user=user, plan=plan, version=version, merges=lambda: True)
     last = plan.goals.order_by("-position").values_list("position", flat=True).first()
@@ -587,7 +597,11 @@ def growth_goal_to_agenda(*, user: User, goal: GrowthGoal) -> AgendaItem:
             text=f"Growth goal: {goal.title}",
             growth_goal=goal,
         )
-    except (ValidationError, one_on_ones.OneOnOneNotFound) as error:
+    except (
+        ValidationError,
+        one_on_ones.OneOnOneNotFound,
+        one_on_ones.OneOnOneClosed,
+    ) as error:
         raise GrowthError(
             f"The goal could not be put on the 1:1 agenda of {person.name} and their manager."
         ) from error

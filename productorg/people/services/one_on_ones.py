@@ -4,6 +4,11 @@ Every service takes the acting user and lets only the two participants of the pa
 private note: its author alone). Anyone else gets `OneOnOneNotFound`, which every face answers
 with a 404, so an id says nothing about what exists. Bad input raises `ValidationError` keyed by
 the form field it belongs to.
+
+Every write goes through `_series_writable`: a series takes writes only while it is current
+(the report still reports to its manager, both active). After a change of manager the old
+series stays readable by its two participants, as it was, and refuses every write with
+`OneOnOneClosed` (faces answer 403 with its message).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from productorg import once
@@ -40,6 +45,21 @@ ACTION_ITEM_MAX_LENGTH = ActionItem._meta.get_field("text").max_length
 
 class OneOnOneNotFound(Exception):
     """The acting user may not touch this 1:1 object; faces answer 404, never 403."""
+
+
+CLOSED_MESSAGE = (
+    "{report} no longer reports to {manager}: this 1:1 series is kept as it was and takes "
+    "no new or changed content."
+)
+
+
+class OneOnOneClosed(Exception):
+    """The user is one of the pair, but the pair no longer works together: the series is
+    read-only (faces answer 403 with the message)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _participant(user: User, one_on_one: OneOnOne) -> Person:
@@ -71,11 +91,27 @@ def _check_cadence(cadence: str) -> None:
 
 
 def is_current_pair(one_on_one: OneOnOne) -> bool:
-    """True while the report still reports to the series' manager (and the series is active)."""
-    current_manager_id = (
-        Person.objects.filter(pk=one_on_one.report_id).values_list("manager_id", flat=True).first()
-    )
-    return one_on_one.active and current_manager_id == one_on_one.manager_id
+    """True while the report still reports to the series' manager, both are active and the
+    series is active; read afresh, so a series loaded before a change of manager is not."""
+    return OneOnOne.objects.filter(
+        pk=one_on_one.pk,
+        active=True,
+        manager__active=True,
+        report__active=True,
+        report__manager_id=F("manager_id"),
+    ).exists()
+
+
+def _series_writable(user: User, one_on_one: OneOnOne) -> Person:
+    """The acting user's Person when they may write to the series: one of the pair (else
+    `OneOnOneNotFound`) and the series current (else `OneOnOneClosed`). Every write of this
+    module starts here, so an ended series refuses all of them alike."""
+    me = _participant(user, one_on_one)
+    if not is_current_pair(one_on_one):
+        raise OneOnOneClosed(
+            CLOSED_MESSAGE.format(report=one_on_one.report.name, manager=one_on_one.manager.name)
+        )
+    return me
 
 
 @transaction.atomic
@@ -136,7 +172,7 @@ def _one_on_one_start(
 @transaction.atomic
 def one_on_one_set_cadence(*, user: User, one_on_one: OneOnOne, cadence: str) -> OneOnOne:
     """Change how often the pair meets; either participant may."""
-    _participant(user, one_on_one)
+    _series_writable(user, one_on_one)
     _check_cadence(cadence)
     one_on_one.cadence = cadence
     one_on_one.save(update_fields=["cadence"])
@@ -149,14 +185,7 @@ def meeting_schedule(*, user: User, one_on_one: OneOnOne, date: datetime.date) -
 
     Only a current pair schedules: after a change of manager the old series stays as it was.
     """
-    _participant(user, one_on_one)
-    if not is_current_pair(one_on_one):
-        raise ValidationError(
-            {
-                "date": "This pair no longer works together: the series is kept as it was and "
-                "takes no new meetings."
-            }
-        )
+    _series_writable(user, one_on_one)
     existing = one_on_one.meetings.filter(date=date).order_by("pk").first()
     if existing is not None:
         return existing
@@ -182,7 +211,7 @@ def meeting_schedule(*, user: User, one_on_one: OneOnOne, date: datetime.date) -
 @transaction.atomic
 def meeting_set_held(*, user: User, meeting: Meeting, held: bool) -> Meeting:
     """Record that the meeting took place (or did not); a future meeting cannot have been held."""
-    _participant(user, meeting.one_on_one)
+    _series_writable(user, meeting.one_on_one)
     if held and meeting.date > timezone.localdate():
         raise ValidationError({"held": "This meeting is in the future: it cannot be held yet."})
     meeting.held = held
@@ -202,7 +231,7 @@ def agenda_item_add(
 ) -> AgendaItem:
     """Put a topic on the meeting's shared agenda; either participant, before or during it.
     The same form token twice gives back the item the first put there."""
-    me = _participant(user, meeting.one_on_one)
+    me = _series_writable(user, meeting.one_on_one)
     text = _clean_text(text, field="text", max_length=AGENDA_ITEM_MAX_LENGTH, what="agenda item")
 
     def create(stored_token: uuid.UUID | None) -> AgendaItem:
@@ -223,7 +252,7 @@ def agenda_item_add(
 @transaction.atomic
 def agenda_item_toggle_discussed(*, user: User, agenda_item: AgendaItem) -> AgendaItem:
     """Mark an agenda item discussed, or not discussed again."""
-    _participant(user, agenda_item.meeting.one_on_one)
+    _series_writable(user, agenda_item.meeting.one_on_one)
     agenda_item.discussed = not agenda_item.discussed
     agenda_item.save(update_fields=["discussed"])
     return agenda_item
@@ -235,7 +264,7 @@ def shared_note_add(
 ) -> SharedNote:
     """Add shared notes (Markdown) to a meeting; both participants read and edit them. The
     same form token twice gives back the notes the first added."""
-    me = _participant(user, meeting.one_on_one)
+    me = _series_writable(user, meeting.one_on_one)
     text = _clean_text(text, field="text", max_length=NOTE_MAX_LENGTH, what="note")
     return once.create_once(
         SharedNote,
@@ -250,7 +279,7 @@ def shared_note_add(
 @transaction.atomic
 def shared_note_edit(*, user: User, shared_note: SharedNote, text: str) -> SharedNote:
     """Rewrite shared notes; either participant may, as in a shared document."""
-    _participant(user, shared_note.meeting.one_on_one)
+    _series_writable(user, shared_note.meeting.one_on_one)
     shared_note.text = _clean_text(text, field="text", max_length=NOTE_MAX_LENGTH, what="note")
     shared_note.save(update_fields=["text", "updated_at"])
     return shared_note
@@ -263,7 +292,7 @@ def private_note_save(*, user: User, meeting: Meeting, text: str) -> PrivateNote
     Only ever reads and writes notes whose author is the acting user: another participant's
     private note is never loaded, let alone changed.
     """
-    me = _participant(user, meeting.one_on_one)
+    me = _series_writable(user, meeting.one_on_one)
     mine = PrivateNote.objects.filter(meeting=meeting, author=me).order_by("pk")
     text = (text or "").strip()
     if not text:
@@ -294,7 +323,7 @@ def action_item_add(
     """Agree a to-do in a meeting; its owner is one of the pair; it carries over until done.
     The same form token twice gives back the item the first agreed."""
     one_on_one = meeting.one_on_one
-    _participant(user, one_on_one)
+    _series_writable(user, one_on_one)
     text = _clean_text(text, field="text", max_length=ACTION_ITEM_MAX_LENGTH, what="action item")
     if owner.pk not in one_on_one.participant_ids():
         raise ValidationError({"owner": "The owner of an action item is one of the two of you."})
@@ -316,7 +345,7 @@ def action_item_add(
 @transaction.atomic
 def action_item_complete(*, user: User, action_item: ActionItem, done: bool = True) -> ActionItem:
     """Tick an action item off (or open it again); a done item stops carrying over."""
-    _participant(user, action_item.one_on_one)
+    _series_writable(user, action_item.one_on_one)
     action_item.done = done
     action_item.done_at = timezone.now() if done else None
     action_item.save(update_fields=["done", "done_at"])

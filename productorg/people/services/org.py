@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from productorg import once
+from productorg.limits import check_instance
 from productorg.people.levels import LADDER
 from productorg.people.models import Level, Person, Team
 
@@ -84,6 +85,7 @@ def team_create(
             capacity_per_quarter=capacity_per_quarter,
             form_token=stored_token,
         )
+        check_instance(team)
         team.full_clean()
         team.save()
         return team
@@ -109,6 +111,7 @@ def team_update(*, team: Team, **changes: object) -> Team:
         raise TypeError(f"team_update() got unexpected fields: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(team, name, value)
+    check_instance(team)
     team.full_clean()
     team.save()
     return team

@@ -344,7 +344,7 @@ def test_after_a_change_of_manager_the_old_series_stays_with_the_old_pair(org, p
     assert fresh.pk != pair.one_on_one.pk
     assert not fresh.action_items.exists()
     # The old series takes no new meetings, and the old manager cannot start another.
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.OneOnOneClosed):
         services.meeting_schedule(
             user=org.gabe.user, one_on_one=pair.one_on_one, date=timezone.localdate() + DAY
         )

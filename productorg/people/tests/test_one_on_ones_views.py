@@ -144,7 +144,8 @@ def test_a_closed_series_shows_why_and_refuses_new_meetings(client_for, org, pai
         f"/one-on-ones/{pair.one_on_one.pk}/meetings/new/",
         {"date": (timezone.localdate() + DAY).isoformat()},
     )
-    assert "no longer works together" in response.content.decode()
+    assert response.status_code == 403
+    assert "no longer reports to Gabe" in response.content.decode()
     assert Meeting.objects.count() == 2
     assert client_for(org.greta).get(f"/one-on-ones/{pair.one_on_one.pk}/").status_code == 404
 

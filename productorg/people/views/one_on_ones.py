@@ -43,7 +43,8 @@ MEETING_TEMPLATE = "people/one_on_ones/meeting_detail.html"
 
 
 def _not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A service that finds the user is not one of the pair answers 404, like a selector."""
+    """A service that finds the user is not one of the pair answers 404, like a selector; a
+    write to a series that has ended answers 403 saying why (the pair may still read it)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -51,6 +52,14 @@ def _not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             return view(request, *args, **kwargs)
         except services.OneOnOneNotFound as error:
             raise Http404 from error
+        except services.OneOnOneClosed as error:
+            response = render(request, "403.html", {"reason": error.message}, status=403)
+            if request.htmx:
+                # htmx swaps no 403 into the page: reload it instead, with the reason said
+                # and the ended series drawn without its write controls.
+                messages.error(request, error.message)
+                response["HX-Refresh"] = "true"
+            return response
 
     return wrapped
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from productorg import once
 from productorg.accounts import permissions
 from productorg.accounts.permissions import Role
+from productorg.limits import too_long
 from productorg.people.models import Person, Team
 from productorg.strategy.models import (
     Dependency,
@@ -201,9 +202,16 @@ def _team_efforts(data: InitiativeData) -> dict[Team, Decimal]:
     return efforts
 
 
+def _check_lengths(model: type[models.Model], values: dict[str, object]) -> None:
+    problem = too_long(model, values)
+    if problem is not None:
+        raise EditingError(problem[1], field=problem[0])
+
+
 def _initiative_check(data: InitiativeData) -> dict[Team, Decimal]:
     if not data.title.strip():
         raise EditingError("Give the initiative a title.", field="title")
+    _check_lengths(Initiative, {"title": data.title.strip(), "description": data.description})
     if data.start_quarter and not QUARTER_PATTERN.match(data.start_quarter):
         raise EditingError(
             f"{data.start_quarter!r} is not a quarter: write it like 2027-Q1.",
@@ -365,11 +373,9 @@ def initiative_dependency_remove(*, user: User, dependency: Dependency) -> None:
 
 def _text(value: str, *, name: str, model: type[models.Model], missing: str) -> str:
     value = (value or "").strip()
-    limit = model._meta.get_field(name).max_length
     if not value:
         raise EditingError(missing, field=name)
-    if limit is not None and len(value) > limit:
-        raise EditingError(f"At most {limit} characters fit (it has {len(value)}).", field=name)
+    _check_lengths(model, {name: value})
     return value
 
 
@@ -422,11 +428,7 @@ def risk_add(
     if severity not in Risk.Severity.values:
         raise EditingError("Severity: choose low, medium or high.", field="severity")
     mitigation = (mitigation or "").strip()
-    limit = Risk._meta.get_field("mitigation").max_length
-    if len(mitigation) > limit:
-        raise EditingError(
-            f"At most {limit} characters fit (it has {len(mitigation)}).", field="mitigation"
-        )
+    _check_lengths(Risk, {"mitigation": mitigation})
     return _create_once(
         Risk,
         user=user,
@@ -500,6 +502,7 @@ class ObjectiveData:
 def _objective_check(data: ObjectiveData, objective: Objective | None) -> None:
     if not data.title.strip():
         raise EditingError("Give the objective a title.", field="title")
+    _check_lengths(Objective, {"title": data.title.strip(), "description": data.description})
     if not PERIOD_PATTERN.match(data.period or ""):
         raise EditingError(
             f"{data.period!r} is not a period: write a year, a half or a quarter, "
@@ -509,6 +512,9 @@ def _objective_check(data: ObjectiveData, objective: Objective | None) -> None:
     for row in data.key_results:
         if not row.metric.strip():
             raise EditingError("Key results: give each key result a metric.", field="key_results")
+        problem = too_long(KeyResult, {"metric": row.metric.strip(), "unit": row.unit.strip()})
+        if problem is not None:
+            raise EditingError(f"Key results: {problem[1]}", field="key_results")
         if row.baseline == row.target:
             raise EditingError(
                 f"Key results: the target of {row.metric} must differ from its baseline.",

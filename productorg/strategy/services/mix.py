@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from productorg import once
+from productorg.limits import check_instance
 from productorg.people.models import Team
 from productorg.strategy.models import (
     BalanceDimension,
@@ -181,6 +182,7 @@ def dimension_create(
             initiative_field=None,
             form_token=stored_token,
         )
+        check_instance(dimension)
         dimension.full_clean()
         dimension.save()
         keys: set[str] = set()
@@ -264,6 +266,7 @@ def dimension_update(
         DimensionValue.objects.filter(pk__in=[value.pk for value in removed]).delete()
     dimension.name = name
     dimension.description = description.strip()
+    check_instance(dimension)
     dimension.full_clean()
     dimension.save(update_fields=["name", "description"])
     # Labels are unique per dimension: park the kept ones first so a swap of two names works.

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from productorg import once
+from productorg.limits import check_lengths
 from productorg.people.models import Person
 from productorg.strategy.models import (
     Dependency,
@@ -71,6 +72,11 @@ def status_update_post(
     decisions_needed: str = "",
 ) -> StatusUpdate:
     """Post a dated status update; the initiative takes on its health."""
+    # full_clean does not hold a TextField to its max_length: the limits module does.
+    check_lengths(
+        StatusUpdate,
+        {"summary": summary, "risks": risks, "decisions_needed": decisions_needed},
+    )
     update = StatusUpdate(
         initiative=initiative,
         author=author,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from productorg import once
+from productorg.limits import check_instance
 from productorg.people.models import Person
 from productorg.strategy import scoring
 from productorg.strategy.models import ScoringModel
@@ -61,6 +62,7 @@ def scoring_model_create(
             author=author,
             form_token=stored_token,
         )
+        check_instance(scoring_model)
         scoring_model.full_clean()
         scoring_model.save()
         return scoring_model
@@ -80,6 +82,7 @@ def scoring_model_update(
     scoring_model.name = name
     scoring_model.formula = formula
     scoring_model.description = description.strip()
+    check_instance(scoring_model)
     scoring_model.full_clean()
     scoring_model.save()
     return scoring_model

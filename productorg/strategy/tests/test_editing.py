@@ -737,7 +737,7 @@ def test_a_risk_service_refuses_a_mitigation_too_long_naming_it(org, reorder):
             mitigation="m" * 4001,
         )
     assert refused.value.field == "mitigation"
-    assert "At most 4000 characters fit (it has 4001)" in refused.value.message
+    assert "4,001 characters long; at most 4,000 fit" in refused.value.message
     assert not Risk.objects.exists()
 
 
