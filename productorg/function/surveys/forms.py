@@ -23,6 +23,7 @@ from productorg.function.surveys.models import (
     Survey,
 )
 from productorg.function.surveys.services import AnswerInput, Invitee
+from productorg.limits import too_long_message
 from productorg.people.models import Person, Team
 
 # Externals to invite, one a line: "Name <email>" or just the email.
@@ -122,8 +123,10 @@ class InviteForm(forms.Form):
             if len(name) > INVITEE_NAME_MAX_LENGTH:
                 # Said, not cut: the invitation would otherwise greet them by half a name.
                 raise ValidationError(
-                    f"Line {number}: the name is {len(name):,} characters long; at most "
-                    f"{INVITEE_NAME_MAX_LENGTH} fit."
+                    f"Line {number}: "
+                    + too_long_message(
+                        label="the name", length=len(name), max_length=INVITEE_NAME_MAX_LENGTH
+                    )
                 )
             invitees.append(Invitee(name=name, email=email.strip()))
         return invitees

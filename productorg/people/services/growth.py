@@ -24,7 +24,7 @@ from django.utils import timezone
 from productorg import once
 from productorg.accounts import permissions
 from productorg.accounts.permissions import Role
-from productorg.limits import too_long
+from productorg.limits import too_long, too_long_message
 from productorg.people.models import (
     AgendaItem,
     Assessment,
@@ -205,8 +205,9 @@ def assessment_rate(
     _check_ratings(ratings, competencies)
     if len(summary) > EVIDENCE_MAX_LENGTH:
         raise GrowthError(
-            f"The summary is {len(summary):,} characters long; at most {EVIDENCE_MAX_LENGTH:,} "
-            "fit.",
+            too_long_message(
+                label="The summary", length=len(summary), max_length=EVIDENCE_MAX_LENGTH
+            ),
             field="summary",
         )
     existing = {rating.competency_id: rating for rating in assessment.ratings.all()}
@@ -431,7 +432,9 @@ def _title(title: str, *, what: str) -> str:
         raise GrowthError(f"Give the {what} a title.", field="title")
     if len(title) > TITLE_MAX_LENGTH:
         raise GrowthError(
-            f"The {what}'s title is {len(title)} characters long; at most {TITLE_MAX_LENGTH} fit.",
+            too_long_message(
+                label=f"The {what}'s title", length=len(title), max_length=TITLE_MAX_LENGTH
+            ),
             field="title",
         )
     return title
@@ -637,7 +640,9 @@ def feedback_give(
         raise GrowthError("Write the feedback: it cannot be empty.", field="text")
     if len(text) > EVIDENCE_MAX_LENGTH:
         raise GrowthError(
-            f"The feedback is {len(text):,} characters long; at most {EVIDENCE_MAX_LENGTH:,} fit.",
+            too_long_message(
+                label="The feedback", length=len(text), max_length=EVIDENCE_MAX_LENGTH
+            ),
             field="text",
         )
     return once.create_once(

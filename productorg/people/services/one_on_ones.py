@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from productorg import once
 from productorg.accounts import permissions
+from productorg.limits import too_long_message
 from productorg.people.models import (
     ActionItem,
     AgendaItem,
@@ -78,7 +79,7 @@ def _clean_text(text: str, *, field: str, max_length: int, what: str) -> str:
         raise ValidationError({field: f"Write the {what}: it cannot be empty."})
     if len(text) > max_length:
         raise ValidationError(
-            {field: f"The {what} is {len(text):,} characters long; at most {max_length:,} fit."}
+            {field: too_long_message(label=f"The {what}", length=len(text), max_length=max_length)}
         )
     return text
 
@@ -300,7 +301,11 @@ def private_note_save(*, user: User, meeting: Meeting, text: str) -> PrivateNote
         return None
     if len(text) > NOTE_MAX_LENGTH:
         raise ValidationError(
-            {"text": f"The note is {len(text):,} characters long; at most {NOTE_MAX_LENGTH:,} fit."}
+            {
+                "text": too_long_message(
+                    label="The note", length=len(text), max_length=NOTE_MAX_LENGTH
+                )
+            }
         )
     note = mine.first()
     if note is None:
