@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from productorg import once
@@ -91,16 +91,10 @@ def _check_cadence(cadence: str) -> None:
         )
 
 
-def is_current_pair(one_on_one: OneOnOne) -> bool:
-    """True while the report still reports to the series' manager, both are active and the
-    series is active; read afresh, so a series loaded before a change of manager is not."""
-    return OneOnOne.objects.filter(
-        pk=one_on_one.pk,
-        active=True,
-        manager__active=True,
-        report__active=True,
-        report__manager_id=F("manager_id"),
-    ).exists()
+def _is_current(one_on_one: OneOnOne) -> bool:
+    """`OneOnOne.current`, read afresh: a series loaded before a change of manager is not."""
+    fresh = OneOnOne.objects.select_related("manager", "report").filter(pk=one_on_one.pk).first()
+    return fresh is not None and fresh.current
 
 
 def _series_writable(user: User, one_on_one: OneOnOne) -> Person:
@@ -108,7 +102,7 @@ def _series_writable(user: User, one_on_one: OneOnOne) -> Person:
     `OneOnOneNotFound`) and the series current (else `OneOnOneClosed`). Every write of this
     module starts here, so an ended series refuses all of them alike."""
     me = _participant(user, one_on_one)
-    if not is_current_pair(one_on_one):
+    if not _is_current(one_on_one):
         raise OneOnOneClosed(
             CLOSED_MESSAGE.format(report=one_on_one.report.name, manager=one_on_one.manager.name)
         )
