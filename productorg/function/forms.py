@@ -77,7 +77,7 @@ class ProcessForm(ServiceErrors, once.OnceModelForm):
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 5}),
-            "last_reviewed": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_reviewed": forms.DateInput(attrs={"type": "date"}),
         }
         help_texts = {"last_reviewed": "A review older than 180 days is flagged in the catalog."}
 

@@ -50,7 +50,7 @@ class CadenceForm(forms.Form):
 
 
 class MeetingScheduleForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_date(self) -> datetime.date:
         date = self.cleaned_data["date"]
@@ -107,7 +107,7 @@ class ActionItemForm(once.OnceForm):
     due_date = forms.DateField(
         required=False,
         label="Due",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, participants: list[Person], **kwargs) -> None:

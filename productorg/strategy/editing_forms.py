@@ -111,7 +111,7 @@ def _owners(current_id: int | None) -> models.QuerySet[Person]:
 
 
 def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.DateInput(attrs={"type": "date"})
 
 
 # Initiatives.

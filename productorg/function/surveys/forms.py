@@ -43,7 +43,7 @@ class SurveyForm(ServiceErrors, once.OnceModelForm):
     class Meta:
         model = Survey
         fields = ["title", "anonymous", "closes_on"]
-        widgets = {"closes_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
+        widgets = {"closes_on": forms.DateInput(attrs={"type": "date"})}
         labels = {"anonymous": "Anonymous", "closes_on": "Closes on"}
 
     def __init__(self, *args, **kwargs) -> None:
